@@ -1,0 +1,105 @@
+"""The ordered registry of local schema migrations, and the runner.
+
+The file's version lives in `local_schema_version` (one row). `migrate(conn)` applies every migration above
+it, each inside the caller's transaction, so a crash mid-migration leaves the old version intact. A file whose
+version is above `LATEST` was written by a newer app: `migrate` refuses (we never migrate down).
+
+To change the schema: edit tables.py/schema.py, then append a `Migration(n + 1, ...)` that brings a version-n
+file to the new shape (ALTER TABLE ... ADD COLUMN, new indexes) and re-creates the triggers with
+`recreate_triggers(conn)` when columns changed. tests/localdb/test_migrations.py checks that a fresh migrate
+equals the models.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+from localdb.schema import metadata
+from localdb.tables import TABLES
+from localdb.triggers import FTS_SQL, drop_trigger_sql, outbox_trigger_sql
+
+__all__ = [
+    "LATEST",
+    "MIGRATIONS",
+    "Migration",
+    "NewerSchema",
+    "current_version",
+    "migrate",
+    "recreate_triggers",
+]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+class NewerSchema(Exception):  # noqa: N818 - internal signal, turned into MirrorTooNew by the mirror
+    def __init__(self, found: int) -> None:
+        super().__init__(f"local schema version {found} is newer than {LATEST}")
+        self.found = found
+
+
+def recreate_triggers(conn: sqlite3.Connection) -> None:
+    """Drop and re-create the outbox triggers (generated from the current specs)."""
+    for sql in drop_trigger_sql():
+        if sql.split()[-1].startswith("outbox_"):
+            conn.execute(sql)
+    for spec in TABLES:
+        for sql in outbox_trigger_sql(spec):
+            conn.execute(sql)
+
+
+def _v1_create(conn: sqlite3.Connection) -> None:
+    dialect = sqlite_dialect.dialect()
+    for table in metadata.sorted_tables:
+        conn.execute(str(CreateTable(table).compile(dialect=dialect)))
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            conn.execute(str(CreateIndex(index).compile(dialect=dialect)))
+    for sql in FTS_SQL:
+        conn.execute(sql)
+    recreate_triggers(conn)
+    conn.execute("INSERT INTO sync_state (key, value) VALUES ('applying', '0')")
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "create the mirror", _v1_create),)
+LATEST = MIGRATIONS[-1].version
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    """The file's local schema version; 0 for an empty file."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'local_schema_version'"
+    ).fetchone()
+    if not exists:
+        return 0
+    row = conn.execute("SELECT max(version) FROM local_schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(conn: sqlite3.Connection) -> list[int]:
+    """Apply the missing migrations inside the caller's (write) transaction; answers the versions applied."""
+    found = current_version(conn)
+    if found > LATEST:
+        raise NewerSchema(found)
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.version <= found:
+            continue
+        log.info("local migration %d: %s", migration.version, migration.name)
+        migration.apply(conn)
+        applied.append(migration.version)
+    if applied:
+        conn.execute("DELETE FROM local_schema_version")
+        conn.execute("INSERT INTO local_schema_version (version) VALUES (?)", (LATEST,))
+    return applied
