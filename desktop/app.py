@@ -1,0 +1,182 @@
+"""The app controller: opens the profile's mirror, builds the window, wires settings, errors and sync.
+
+Start-up is kept short: only what the first frame needs is imported and done before `show()` (config, mirror,
+the first 200 rows of the list); sync, the teammates' views and the first-run dialog come one event later.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Slot
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop import config as app_config
+from desktop.crash import ErrorBox, ErrorReporter
+from desktop.lessons.data import Author
+from desktop.lessons.page import LessonsPage, TrashPage
+from desktop.mainwindow import MainWindow
+from desktop.theme import apply_theme
+from desktop.workers import DbRunner
+
+log = logging.getLogger(__name__)
+
+ICON = Path(__file__).resolve().parent / "resources" / "tutordesk.png"
+
+
+class TutorDeskApp(QObject):
+    """One open profile: its mirror, its window, its (optional) sync."""
+
+    def __init__(
+        self,
+        qapp: QApplication,
+        *,
+        data_dir: Path,
+        profile: Any,
+        mirror: Any,
+        config: app_config.AppConfig,
+        reporter: ErrorReporter | None = None,
+    ) -> None:
+        super().__init__(qapp)
+        self.qapp = qapp
+        self.data_dir = data_dir
+        self.profile = profile
+        self.mirror = mirror
+        self.config = config
+        self.reporter = reporter
+        self.sync: Any = None  # desktop.syncwire.SyncWiring once mounted
+        self.runner = DbRunner(mirror.connect, self)
+        self._gui_conn: sqlite3.Connection | None = None
+        self.author: Author | None = None
+        self.lessons_page = LessonsPage(self.runner, self.gui_conn)
+        self.trash_page = TrashPage(self.runner, self.gui_conn)
+        self.window = MainWindow(self.lessons_page, self.trash_page)
+        if ICON.exists():
+            self.window.setWindowIcon(QIcon(str(ICON)))
+        self.error_box = ErrorBox(self.window)
+        if reporter is not None:
+            reporter.sig_error.connect(self.error_box.on_error)
+        self.window.sig_settings_requested.connect(self.open_settings)
+        self.window.set_sync_now(None)
+        for page in (self.lessons_page, self.trash_page):
+            page.sig_changed.connect(self.on_local_change)
+        qapp.aboutToQuit.connect(self.shutdown)
+        self._shut_down = False
+
+    def gui_conn(self) -> sqlite3.Connection:
+        """The GUI thread's read connection (list paging); opened once."""
+        if self._gui_conn is None:
+            self._gui_conn = self.mirror.connect()
+        return self._gui_conn
+
+    # -- start -----------------------------------------------------------------------------------------------
+
+    def start(self) -> MainWindow:
+        self.window.resize(self.config.window_width, self.config.window_height)
+        self.window.profile_label.setText(self.profile_words())
+        self.author = author_for(self.gui_conn(), self.profile)
+        self.lessons_page.editor.author = self.author
+        self.lessons_page.list.model.load_now(self.gui_conn())
+        self.window.show()
+        QTimer.singleShot(0, self.after_show)
+        return self.window
+
+    def profile_words(self) -> str:
+        if getattr(self.profile, "user_id", "local") == "local" or not getattr(
+            self.profile, "server_url", None
+        ):
+            return self.tr("Offline profile (this PC only)")
+        return self.tr("Signed in as %s") % str(self.profile.email or self.profile.name)
+
+    @Slot()
+    def after_show(self) -> None:
+        """What the first frame does not need: the user's theme, sync and its views, the first-run setup."""
+        self.load_user_theme()
+        from desktop import syncwire  # noqa: PLC0415 - lazy: sync pulls in supabase-py, httpx and APScheduler
+
+        self.sync = syncwire.SyncWiring(self)
+        self.sync.mount()
+        if not self.config.first_run_done:
+            from desktop.firstrun import FirstRunDialog  # noqa: PLC0415 - lazy import keeps start-up light
+
+            self.first_run = FirstRunDialog(self)
+            self.first_run.open()
+
+    def load_user_theme(self) -> None:
+        from desktop import usersettings  # noqa: PLC0415 - lazy import keeps start-up light
+
+        self.runner.submit(
+            lambda conn: usersettings.read_theme(conn, self.author.user_id if self.author else None),
+            lambda theme: self.apply_theme(theme or self.config.theme),
+        )
+
+    def apply_theme(self, theme: str) -> None:
+        self.qapp.setProperty("tutordesk_theme_choice", theme)
+        apply_theme(self.qapp, theme)
+
+    # -- actions ---------------------------------------------------------------------------------------------
+
+    @Slot()
+    def on_local_change(self) -> None:
+        if self.sync is not None:
+            self.sync.notify_local_change()
+
+    @Slot()
+    def open_settings(self) -> None:
+        from desktop.settings_dialog import SettingsDialog  # noqa: PLC0415 - lazy import keeps start-up light
+
+        self.settings_dialog = SettingsDialog(self)
+        self.settings_dialog.open()
+
+    def save_config(self, config: app_config.AppConfig) -> None:
+        self.config = config
+        app_config.save_config(config)
+
+    def switch_profile(self, profile: Any) -> None:
+        """Used after signing in: remember the profile and reopen the window on its mirror."""
+        QMessageBox.information(
+            self.window,
+            self.tr("Signed in"),
+            self.tr("Signed in. TutorDesk will use this account the next time it starts."),
+        )
+        log.info("profile switched; takes effect at next start")
+
+    # -- stop ------------------------------------------------------------------------------------------------
+
+    @Slot()
+    def shutdown(self) -> None:
+        """On aboutToQuit: stop sync at a page boundary, finish queued saves, remember the window size."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        if self.sync is not None:
+            self.sync.shutdown()
+        self.runner.shutdown()
+        self.lessons_page.list.model.close()
+        self.trash_page.list.model.close()
+        if self._gui_conn is not None:
+            self._gui_conn.close()
+            self._gui_conn = None
+        size = self.window.size()
+        try:
+            self.save_config(self.config.with_changes(window_width=size.width(), window_height=size.height()))
+        except OSError:
+            log.warning("could not save the window size", exc_info=True)
+
+
+def author_for(conn: sqlite3.Connection, profile: Any) -> Author:
+    """Who new lessons belong to: the signed-in account, or the offline profile's own rows."""
+    from localdb import repo  # noqa: PLC0415 - lazy import keeps start-up light
+
+    if getattr(profile, "organisation_id", None) and getattr(profile, "user_id", "local") != "local":
+        return Author(organisation_id=profile.organisation_id, user_id=profile.user_id)
+    rows = repo.ensure_local_profile(conn, full_name=getattr(profile, "name", "") or "Teacher")
+    return Author(organisation_id=rows.organisation_id, user_id=rows.user_id)
+
+
+def translate(text: str) -> str:
+    return QCoreApplication.translate("TutorDeskApp", text)

@@ -1,0 +1,105 @@
+"""From the command line to a running window: QApplication, logging, translations, profile, mirror."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop import config as app_config
+from desktop.crash import ErrorReporter, setup_file_logging
+
+log = logging.getLogger(__name__)
+
+
+def qt_app() -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("TutorDesk")
+    app.setOrganizationName("TutorDesk")
+    app.setDesktopFileName("tutordesk")
+    return app
+
+
+def resolve_data_dir(override: str | None) -> Path:
+    from localdb import paths  # noqa: PLC0415 - lazy import keeps start-up light
+
+    return Path(paths.data_dir(override))
+
+
+def choose_profile(data_dir: Path, profile_key: str | None) -> Any:
+    """The asked-for profile, else the last used one, else the offline local profile (first run)."""
+    from localdb.profiles import ProfileStore  # noqa: PLC0415 - lazy import keeps start-up light
+
+    store = ProfileStore(data_dir)
+    profile = store.get(profile_key) if profile_key else None
+    if profile is None and profile_key:
+        log.warning("no profile %s on this PC; opening the last one", profile_key)
+    if profile is None:
+        profile = store.last_used()
+    if profile is None:
+        profile = store.ensure_local()
+    store.set_last_used(profile.email or profile.user_id)
+    return profile
+
+
+def open_mirror(path: Path) -> Any:
+    """Open the profile's mirror; a damaged file was moved aside by localdb, so one retry starts fresh."""
+    from localdb.mirror import Mirror  # noqa: PLC0415 - lazy import keeps start-up light
+
+    from localdb.errors import MirrorCorrupt  # noqa: PLC0415 - lazy import keeps start-up light
+
+    try:
+        return Mirror.open(path)
+    except MirrorCorrupt as exc:
+        QMessageBox.warning(None, "TutorDesk", str(exc))
+        return Mirror.open(path)
+
+
+def build(data_dir: Path, profile_key: str | None = None, *, reporter: ErrorReporter | None = None) -> Any:
+    """Everything but the event loop: used by `launch` and by the GUI tests."""
+    from desktop.app import TutorDeskApp  # noqa: PLC0415 - lazy import keeps start-up light
+    from desktop.i18n import install_translators  # noqa: PLC0415 - lazy import keeps start-up light
+    from desktop.theme import apply_theme  # noqa: PLC0415 - lazy import keeps start-up light
+
+    qapp = qt_app()
+    config = app_config.load_config()
+    install_translators(qapp, config.language)
+    apply_theme(qapp, config.theme)
+    profile = choose_profile(data_dir, profile_key)
+    mirror = open_mirror(Path(profile.mirror_path))
+    return TutorDeskApp(
+        qapp, data_dir=data_dir, profile=profile, mirror=mirror, config=config, reporter=reporter
+    )
+
+
+def launch(*, data_dir: str | None, profile_key: str | None = None, notice: str | None = None) -> int:
+    from localdb.errors import LocalDbError  # noqa: PLC0415 - lazy import keeps start-up light
+
+    qapp = qt_app()
+    log_path = setup_file_logging()
+    reporter = ErrorReporter(log_path)
+    reporter.install()
+    try:
+        app = build(resolve_data_dir(data_dir), profile_key, reporter=reporter)
+    except LocalDbError as exc:
+        # Plain words, and a clean exit: nothing to show without a mirror.
+        QMessageBox.critical(None, "TutorDesk", str(exc))
+        return 1
+    window = app.start()
+    if notice:
+        window.statusBar().showMessage(notice, 15_000)
+    if os.environ.get("TUTORDESK_EXIT_AFTER_SHOW"):
+        # For the start-up benchmark and smoke checks: quit as soon as the first frame is up.
+        from PySide6.QtCore import QTimer  # noqa: PLC0415 - lazy import keeps start-up light
+
+        QTimer.singleShot(0, qapp.quit)
+    code = qapp.exec()
+    reporter.uninstall()
+    return int(code)
