@@ -1,0 +1,196 @@
+"""Applying pulled rows to the mirror (SYNC.md P2, P3, P4, P5, C3, C6) and the re-download helpers (P7, P8).
+
+`apply_page` runs inside the caller's transaction: the page's rows, the removals and the cursor commit
+together, so a crash anywhere leaves the mirror at a page boundary (P2). While it runs `sync_state.applying`
+is '1', so the triggers neither stamp nor queue what the server sent (P4); the flag is set back before the
+commit, and a rollback restores it too.
+
+Rows without a pending local edit are written in bulk (one executemany upsert per table: this is the hot path
+of a first sync). A row with a pending local edit meets the pulled row through the merge function (P5); what
+lost is kept in `conflicts` (C6) and the outbox entries stay, so the merged row is what gets pushed next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from localdb.conflicts import record_conflict
+from localdb.outbox import pending_restore_of
+from localdb.tables import TABLE_NAMES, data_columns
+from localdb.wire import codec
+
+__all__ = ["ApplyResult", "MergeFn", "apply_page", "applying", "reset_table", "table_checksum", "write_rows"]
+
+log = logging.getLogger(__name__)
+
+#: merge(table, existing=pulled row, incoming=local row, restore_of) -> (merged row, lost fields); see
+#: docs/sync-protocol.md "The merge". The real one is sync.rules.merge with the table bound in.
+MergeFn = Callable[[str, Mapping[str, Any], Mapping[str, Any], str | None], tuple[dict[str, Any], list[str]]]
+
+_CHUNK = 500
+_ORDER = {name: i for i, name in enumerate(TABLE_NAMES)}
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    applied: int  # rows written as the server sent them
+    merged: int  # rows merged with a pending local edit
+    conflicts: int  # conflicts recorded (local values that lost)
+
+
+@contextmanager
+def applying(conn: sqlite3.Connection) -> Iterator[None]:
+    """Mark the open transaction as applying server data (P4). On error the caller's rollback undoes it."""
+    conn.execute("UPDATE sync_state SET value = '1' WHERE key = 'applying'")
+    yield
+    conn.execute("UPDATE sync_state SET value = '0' WHERE key = 'applying'")
+
+
+@cache
+def _upsert_sql(table: str) -> str:
+    cols = codec(table).columns
+    sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
+    marks = ", ".join("?" * len(cols))
+    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks}) ON CONFLICT (id) DO UPDATE SET {sets}"
+
+
+def _pending_ids(conn: sqlite3.Connection, table: str, ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT DISTINCT row_id FROM outbox WHERE table_name = ? AND row_id IN ({marks})"
+        found.update(r[0] for r in conn.execute(sql, [table, *chunk]))
+    return found
+
+
+def _has_pending(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM outbox LIMIT 1").fetchone() is not None
+
+
+def _ordered(rows: Iterable[tuple[str, Mapping[str, Any]]]) -> list[tuple[str, list[Mapping[str, Any]]]]:
+    """Tombstones first (C3), then the rest; within each, tables in push order (parents first)."""
+    buckets: dict[tuple[int, int], tuple[str, list[Mapping[str, Any]]]] = {}
+    for table, row in rows:
+        order = _ORDER.get(table)
+        if order is None:  # a table this app version does not know (P7): nothing to store it in
+            log.warning("pull: skipping a row of unknown table %r", table)
+            continue
+        key = (0 if row.get("deleted_at") is not None else 1, order)
+        buckets.setdefault(key, (table, []))[1].append(row)
+    return [buckets[k] for k in sorted(buckets)]
+
+
+def _changed_fields(conn: sqlite3.Connection, table: str, row_id: str) -> list[str]:
+    fields: set[str] = set()
+    for (changed,) in conn.execute(
+        "SELECT value FROM outbox, json_each(outbox.changed_fields) WHERE table_name = ? AND row_id = ?",
+        (table, row_id),
+    ):
+        fields.add(str(changed))
+    return sorted(fields & set(data_columns(table)))
+
+
+def _merge_one(conn: sqlite3.Connection, table: str, pulled: Mapping[str, Any], merge: MergeFn) -> int:
+    """Merge a pulled row with the pending local one; answers the number of conflicts recorded."""
+    c = codec(table)
+    stored = conn.execute(f"SELECT {c.select_list} FROM {table} WHERE id = ?", (pulled["id"],)).fetchone()
+    if stored is None:
+        conn.execute(_upsert_sql(table), c.to_storage(pulled))
+        return 0
+    local = c.to_wire(stored)
+    result, lost = merge(table, pulled, local, pending_restore_of(conn, table, local["id"]))
+    final = {**pulled, **result}  # the merge speaks of data and stamp columns; keep the server's others
+    conn.execute(_upsert_sql(table), c.to_storage(final))
+    if lost:
+        kind = "deleted" if "deleted_at" in lost else "lost"
+        reason = "a newer value from the server won" if kind == "lost" else "the row stays deleted (C4)"
+        record_conflict(
+            conn, table, local["id"], kind=kind, fields=lost, reason=reason, source="device",
+            local_values={f: local.get(f) for f in lost}, winning_values={f: final.get(f) for f in lost},
+        )  # fmt: skip
+        return 1
+    if pulled.get("deleted_at") is not None and local.get("deleted_at") is None:
+        # C3: the edit merged into a row someone deleted; keep what was typed visible for review.
+        fields = _changed_fields(conn, table, local["id"]) or ["deleted_at"]
+        record_conflict(
+            conn, table, local["id"], kind="deleted", fields=fields, source="device",
+            local_values={f: local.get(f) for f in fields},
+            winning_values={"deleted_at": final.get("deleted_at")}, reason="the row was deleted elsewhere",
+        )  # fmt: skip
+        return 1
+    return 0
+
+
+def write_rows(
+    conn: sqlite3.Connection, table: str, rows: Sequence[Mapping[str, Any]], merge: MergeFn | None
+) -> tuple[int, int, int]:
+    """Write server rows of one table (inside `applying`); answers (applied, merged, conflicts)."""
+    c = codec(table)
+    pending = _pending_ids(conn, table, [r["id"] for r in rows]) if merge and _has_pending(conn) else set()
+    plain = [r for r in rows if r["id"] not in pending] if pending else rows
+    conn.executemany(_upsert_sql(table), [c.to_storage(r) for r in plain])
+    conflicts = 0
+    if pending and merge is not None:
+        for row in rows:
+            if row["id"] in pending:
+                conflicts += _merge_one(conn, table, row, merge)
+    return len(plain), len(rows) - len(plain), conflicts
+
+
+def _remove(conn: sqlite3.Connection, removed: Sequence[tuple[str, str]]) -> None:
+    by_table: dict[str, list[str]] = {}
+    for table, row_id in removed:
+        if table in _ORDER:
+            by_table.setdefault(table, []).append(row_id)
+    for table, ids in by_table.items():
+        keep = _pending_ids(conn, table, ids)
+        if keep:  # a local edit waits for the push; the server will reject it (C7) and then we drop it
+            log.info("pull: %d removed %s rows still have local changes; kept until pushed", len(keep), table)
+        conn.executemany(f"DELETE FROM {table} WHERE id = ?", [(i,) for i in ids if i not in keep])
+
+
+def apply_page(
+    conn: sqlite3.Connection,
+    rows: Sequence[tuple[str, Mapping[str, Any]]],
+    cursor: str | None,
+    merge: MergeFn,
+    removed: Sequence[tuple[str, str]] = (),
+) -> ApplyResult:
+    """Apply a page inside the caller's transaction: tombstones first, merges, removals, then the cursor."""
+    applied = merged = conflicts = 0
+    with applying(conn):
+        for table, batch in _ordered(rows):
+            a, m, k = write_rows(conn, table, batch, merge)
+            applied, merged, conflicts = applied + a, merged + m, conflicts + k
+        _remove(conn, removed)
+        conn.execute(
+            "INSERT INTO sync_state (key, value) VALUES ('cursor', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (cursor,),
+        )
+    return ApplyResult(applied, merged, conflicts)
+
+
+def reset_table(conn: sqlite3.Connection, table: str) -> int:
+    """Delete the table's rows without a pending change, not queued; answers how many went."""
+    name = codec(table).table
+    with applying(conn):
+        cur = conn.execute(
+            f"DELETE FROM {name} WHERE id NOT IN (SELECT row_id FROM outbox WHERE table_name = ?)", (name,)
+        )
+    return cur.rowcount
+
+
+def table_checksum(conn: sqlite3.Connection, table: str) -> tuple[int, str]:
+    """(count, md5 of ids sorted and joined by ','), tombstones included; an empty table hashes ''."""
+    name = codec(table).table
+    ids = [r[0] for r in conn.execute(f"SELECT id FROM {name} ORDER BY id")]  # BINARY order = uuid order
+    return len(ids), hashlib.md5(",".join(ids).encode("ascii")).hexdigest()

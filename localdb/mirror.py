@@ -1,0 +1,325 @@
+"""`Mirror`: one profile's local SQLite file, opened, migrated and checked, with the sync-facing operations.
+
+Connections: one per thread (`mirror.conn` is this thread's; `mirror.connect()` makes a new one), each with
+WAL, `foreign_keys=ON` and the busy timeout. Transactions are short and explicit (`BEGIN IMMEDIATE`, so two
+writers queue instead of deadlocking); nesting becomes a savepoint.
+
+Bad files (see errors.py): a damaged file is moved aside to `<name>.corrupt-<UTC timestamp>` (never
+overwritten or deleted) and `MirrorCorrupt` says so; the next open (or `fresh_if_corrupt=True`) starts a fresh
+mirror. A file held by another writer past the busy timeout gives `MirrorLocked`; a full disk gives `DiskFull`
+after the transaction rolled back; a file from a newer app gives `MirrorTooNew` (never migrated down).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from localdb import apply as _apply
+from localdb import conflicts as _conflicts
+from localdb import outbox as _outbox
+from localdb.apply import ApplyResult, MergeFn
+from localdb.conflicts import Conflict
+from localdb.errors import DiskFull, LocalDbError, MirrorCorrupt, MirrorLocked, MirrorTooNew
+from localdb.migrations import LATEST, NewerSchema, migrate
+from localdb.outbox import OutboxChange
+from localdb.wire import codec
+
+__all__ = ["ApplyResult", "Conflict", "MergeFn", "Mirror", "OutboxChange"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BUSY_TIMEOUT = 5.0
+_CORRUPT_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+
+
+def _primary_code(exc: sqlite3.Error) -> int:
+    return (
+        int(getattr(exc, "sqlite_errorcode", -1)) & 0xFF
+    )  # extended codes carry the primary in the low byte
+
+
+class Mirror:
+    """The local mirror of one profile. Create it with `Mirror.open(path)`."""
+
+    def __init__(self, path: Path, busy_timeout: float) -> None:
+        self.path = Path(path)
+        self.busy_timeout = busy_timeout
+        self.moved_aside: Path | None = None  # set when open() replaced a damaged file
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    # -- opening -------------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        device_id: str | None = None,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        fresh_if_corrupt: bool = False,
+    ) -> Mirror:
+        """Create or migrate the file, check it, and record the device id the triggers stamp with."""
+        mirror = cls(Path(path), busy_timeout)
+        mirror.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            mirror._prepare(device_id)
+        except MirrorCorrupt as exc:
+            if not fresh_if_corrupt:
+                raise
+            fresh = cls.open(path, device_id=device_id, busy_timeout=busy_timeout)
+            fresh.moved_aside = exc.moved_to
+            return fresh
+        return mirror
+
+    def _prepare(self, device_id: str | None) -> None:
+        try:
+            conn = self.conn
+            conn.execute("PRAGMA journal_mode = WAL")
+            check = conn.execute("PRAGMA quick_check").fetchone()
+            if check is None or check[0] != "ok":
+                raise sqlite3.DatabaseError(f"quick_check: {check[0] if check else 'no answer'}")
+            with self.transaction():
+                migrate(conn)
+                stored = self.get_state("device_id")
+                if device_id is not None and device_id != stored:
+                    self.set_state("device_id", device_id)
+                elif stored is None:
+                    self.set_state("device_id", str(uuid.uuid4()))
+        except NewerSchema as exc:
+            self.close()
+            raise MirrorTooNew(self.path, exc.found, LATEST) from None
+        except sqlite3.DatabaseError as exc:
+            if type(exc) is not sqlite3.DatabaseError and _primary_code(exc) not in _CORRUPT_CODES:
+                self.close()
+                raise self._translate(exc) from exc
+            self.close()
+            moved = self._move_aside()
+            log.error("mirror %s is damaged (%s); moved aside to %s", self.path.name, exc, moved.name)
+            raise MirrorCorrupt(self.path, moved) from exc
+        except BaseException:
+            self.close()
+            raise
+
+    def _move_aside(self) -> Path:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        n = 1
+        while target.exists():  # never overwrite an earlier kept copy
+            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
+            n += 1
+        os.replace(self.path, target)
+        for suffix in ("-wal", "-shm"):
+            side = self.path.with_name(self.path.name + suffix)
+            if side.exists():
+                os.replace(side, target.with_name(target.name + suffix))
+        return target
+
+    # -- connections and transactions ----------------------------------------------------------------------
+
+    def connect(self) -> sqlite3.Connection:
+        """A new connection (use one per thread): autocommit mode, pragmas set, rows as `sqlite3.Row`."""
+        conn = sqlite3.connect(
+            self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: a killed app loses no commit
+        with self._lock:
+            self._all.append(conn)
+        return conn
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection, made on first use."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self.connect()
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        """Close every connection this mirror made (call when no other thread is using them)."""
+        with self._lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            conn.close()
+        self._local = threading.local()
+
+    def __enter__(self) -> Mirror:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _translate(self, exc: sqlite3.Error) -> LocalDbError:
+        code = _primary_code(exc)
+        if code == sqlite3.SQLITE_FULL:
+            return DiskFull(self.path)
+        if code in _BUSY_CODES:
+            return MirrorLocked(self.path, self.busy_timeout)
+        return LocalDbError(f"The local data file {self.path.name} could not be used ({exc}).")
+
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        """Turn SQLite's errors into `LocalDbError`s (DiskFull, MirrorLocked, ...)."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            raise self._translate(exc) from exc
+        except sqlite3.DatabaseError as exc:
+            if _primary_code(exc) in {sqlite3.SQLITE_FULL, *_BUSY_CODES}:
+                raise self._translate(exc) from exc
+            raise
+
+    @contextmanager
+    def transaction(self, conn: sqlite3.Connection | None = None) -> Iterator[sqlite3.Connection]:
+        """`BEGIN IMMEDIATE` ... `COMMIT` (a savepoint when already in one); rolled back on any error."""
+        conn = conn or self.conn
+        with self.guard():
+            if conn.in_transaction:
+                name = f"sp_{uuid.uuid4().hex}"
+                conn.execute(f"SAVEPOINT {name}")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
+                    raise
+                conn.execute(f"RELEASE {name}")
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    # -- state -----------------------------------------------------------------------------------------------
+
+    def get_state(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_state(self, key: str, value: str | None) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    @property
+    def device_id(self) -> str:
+        return self.get_state("device_id") or ""
+
+    def set_device_id(self, device_id: str) -> None:
+        self.set_state("device_id", str(uuid.UUID(device_id)))
+
+    def set_clock_offset(self, seconds: float) -> None:
+        """Local edits are stamped with the clock corrected by `seconds` (server time minus ours, C2)."""
+        self.set_state("clock_offset_modifier", f"{seconds:+.3f} seconds")
+
+    # -- rows ------------------------------------------------------------------------------------------------
+
+    def get_row(self, table: str, row_id: str) -> dict[str, Any] | None:
+        """The row in wire form, or None."""
+        c = codec(table)
+        row = self.conn.execute(f"SELECT {c.select_list} FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        return None if row is None else c.to_wire(row)
+
+    # -- outbox (U1, U3) -----------------------------------------------------------------------------------
+
+    def pending_count(self) -> int:
+        """Rows with changes not yet accepted by the server."""
+        return _outbox.pending_count(self.conn)
+
+    def pending_by_table(self) -> dict[str, int]:
+        return _outbox.pending_by_table(self.conn)
+
+    def read_outbox(self, limit: int) -> list[OutboxChange]:
+        """Up to `limit` pending rows, one change each (the row as it is now), in push order."""
+        with self.transaction() as conn:
+            return _outbox.read_outbox(conn, limit)
+
+    def settle(self, table: str, row_id: str, max_seq: int) -> None:
+        """The server accepted the row as of `max_seq`: drop those entries; later edits stay queued."""
+        with self.transaction() as conn:
+            _outbox.settle(conn, table, row_id, max_seq)
+
+    # -- pull (P2, P4, P5) and settling pushes ------------------------------------------------------------
+
+    def apply_page(
+        self,
+        rows: Sequence[tuple[str, Mapping[str, Any]]],
+        cursor: str | None,
+        merge: MergeFn,
+        *,
+        removed: Sequence[tuple[str, str]] = (),
+    ) -> ApplyResult:
+        """Apply one pulled page and store its cursor in ONE transaction (see apply.py)."""
+        with self.transaction() as conn:
+            return _apply.apply_page(conn, rows, cursor, merge, removed)
+
+    def accept_server_row(self, table: str, row: Mapping[str, Any], merge: MergeFn | None = None) -> None:
+        """Write the server's version of a row without queuing it; with `merge`, a still-pending local
+        edit of the row is merged in (as in apply_page) instead of being overwritten."""
+        with self.transaction() as conn, _apply.applying(conn):
+            _apply.write_rows(conn, table, [row], merge)
+
+    def drop_row(self, table: str, row_id: str) -> None:
+        """Delete the local row without queuing it (the server has no row the user may see, C7)."""
+        with self.transaction() as conn, _apply.applying(conn):
+            conn.execute(f"DELETE FROM {codec(table).table} WHERE id = ?", (row_id,))
+
+    def reset_table(self, table: str) -> int:
+        """Delete the table's rows that have no pending change, without queuing (P7/P8 re-download)."""
+        with self.transaction() as conn:
+            return _apply.reset_table(conn, table)
+
+    def table_checksum(self, table: str) -> tuple[int, str]:
+        """(row count, md5 of the sorted ids joined by ',') with tombstones, as `sync_counts` computes it."""
+        return _apply.table_checksum(self.conn, table)
+
+    # -- conflicts (C6) --------------------------------------------------------------------------------------
+
+    def record_conflict(  # noqa: PLR0917 - positional, as docs/dev/localdb-api.md gives it
+        self,
+        table: str,
+        row_id: str,
+        kind: str,
+        fields: Sequence[str],
+        local_values: Mapping[str, Any],
+        winning_values: Mapping[str, Any],
+        reason: str | None = None,
+        source: str = "device",
+    ) -> int:
+        with self.transaction() as conn:
+            return _conflicts.record_conflict(
+                conn, table, row_id, kind=kind, fields=fields, local_values=local_values,
+                winning_values=winning_values, reason=reason, source=source,
+            )  # fmt: skip
+
+    def list_conflicts(self, include_resolved: bool = False) -> list[Conflict]:
+        return _conflicts.list_conflicts(self.conn, include_resolved)
+
+    def resolve_conflict(self, conflict_id: int, resolution: str) -> None:
+        with self.transaction() as conn:
+            _conflicts.resolve_conflict(conn, conflict_id, resolution)
+
+    def conflict_count(self) -> int:
+        return _conflicts.conflict_count(self.conn)

@@ -1,0 +1,116 @@
+"""Wire form <-> SQLite storage for the rows of synced tables.
+
+Wire form (what the server's JSON carries and what `sync` handles): a dict of JSON values; bools as `bool`,
+JSON columns as parsed values, timestamps as canonical text `YYYY-MM-DDTHH:MM:SS.ffffffZ` (UTC, six
+fraction digits, so that text order is time order). Storage (data-model.md): bools as 0/1, JSON as text,
+numeric as REAL.
+
+A `Codec` per table converts whole rows in one pass; it is on the hot path of applying pulled pages, so
+columns that need no conversion are passed through untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
+
+from localdb.tables import table_spec
+
+__all__ = ["Codec", "canonical_timestamp", "codec", "dump_json"]
+
+Converter = Callable[[Any], Any]
+
+
+def canonical_timestamp(value: Any) -> str | None:
+    """Any ISO-8601 timestamp (text or datetime; naive means UTC) as canonical text; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        # Fast paths: already canonical, or Postgres' UTC form with six fraction digits.
+        if len(value) == 27 and value[26] == "Z" and value[10] == "T" and value[19] == ".":
+            return value
+        if len(value) == 32 and value.endswith("+00:00") and value[19] == ".":
+            return f"{value[:10]}T{value[11:26]}Z"
+        moment = datetime.fromisoformat(value.replace(" ", "T", 1) if len(value) > 10 else value)
+    elif isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    else:
+        raise TypeError(f"not a timestamp: {value!r}")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def dump_json(value: Any) -> str:
+    """Compact JSON text, non-ASCII kept as it is (smaller and readable in the file)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_in(value: Any) -> str | None:
+    return None if value is None else dump_json(value)
+
+
+def _json_out(value: Any) -> Any:
+    return None if value is None else json.loads(value)
+
+
+def _bool_in(value: Any) -> int | None:
+    return None if value is None else int(bool(value))
+
+
+def _bool_out(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _real_in(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _int_in(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+_TO_STORAGE: dict[str, Converter | None] = {
+    "json": _json_in,
+    "bool": _bool_in,
+    "timestamp": canonical_timestamp,
+    "real": _real_in,
+    "int": _int_in,
+}
+_FROM_STORAGE: dict[str, Converter | None] = {"json": _json_out, "bool": _bool_out, "real": _real_in}
+
+
+class Codec:
+    """Row conversion for one synced table; `columns` is the storage order used by every statement."""
+
+    def __init__(self, table: str) -> None:
+        spec = table_spec(table)
+        self.table = table
+        self.columns: tuple[str, ...] = tuple(spec.all_columns)
+        kinds = spec.all_columns
+        self._in = [(c, _TO_STORAGE.get(kinds[c])) for c in self.columns]
+        self._out = [(i, c, _FROM_STORAGE.get(kinds[c])) for i, c in enumerate(self.columns)]
+
+    def to_storage(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
+        """A wire row as a tuple in `columns` order (missing keys are NULL)."""
+        get = row.get
+        return tuple(conv(get(c)) if conv is not None else get(c) for c, conv in self._in)
+
+    def to_wire(self, row: Sequence[Any] | sqlite3.Row) -> dict[str, Any]:
+        """A stored row (selected in `columns` order) as a wire dict."""
+        return {c: (conv(row[i]) if conv is not None else row[i]) for i, c, conv in self._out}
+
+    @property
+    def select_list(self) -> str:
+        return ", ".join(self.columns)
+
+
+@cache
+def codec(table: str) -> Codec:
+    return Codec(table)
