@@ -1,0 +1,263 @@
+"""`SyncEngine`: one sync run of one profile, in named stages (see `sync.status.Stage`).
+
+    session   refresh the sign-in (S6; optional `prepare` callable)
+    register  register the device, measure the clock offset from server time (C2), check the app is new enough
+    push      push the outbox in stored, idempotent batches and settle each row (U2-U4, C6, C7)
+    pull      pull the change feed page by page, each page with its cursor in one transaction (P1-P6)
+    schema    a newer server schema than this device knew: back-fill the tables again (P7)
+    check     compare per-table counts and checksums with the server; re-download a drifting table (P8)
+
+Push goes before pull so that pulled rows meet as few pending edits as possible; anything edited meanwhile
+is merged by the rules (P5). Failures never escape `run`: they become a `SyncReport` whose status and message
+say what happened in plain words, and local work carries on untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from localdb.errors import LocalDbError
+from localdb.mirror import Mirror
+from localdb.tables import TABLES
+from sync.errors import SyncError
+from sync.pull import PullTotals, check_schema, pull_feed, redownload
+from sync.push import PushTotals, push_outbox
+from sync.rules import canonical, clock_offset
+from sync.status import Stage, SyncProgress, SyncReport, offline_message
+from sync.transport import PullPage, Transport
+
+__all__ = ["APP_SCHEMA", "CLOCK_WARN_SECONDS", "SyncEngine"]
+
+log = logging.getLogger(__name__)
+
+#: The lowest server `min_app_schema` this app still satisfies (P7: a higher one means "update the app").
+APP_SCHEMA = 1
+#: A clock off by more than this is worth telling the person about (C2).
+CLOCK_WARN_SECONDS = 300.0
+APP_VERSION = "0.1.0"
+
+Listener = Callable[[SyncProgress], None]
+
+
+@dataclass
+class _Run:
+    """The mutable tally of one run; only `SyncEngine` sees it."""
+
+    push: PushTotals = field(default_factory=PushTotals)
+    pull: PullTotals = field(default_factory=PullTotals)
+    healed: int = 0
+    offset: float | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def clock_warning(offset: float) -> str | None:
+    if abs(offset) <= CLOCK_WARN_SECONDS:
+        return None
+    minutes = round(abs(offset) / 60)
+    way = "behind" if offset > 0 else "ahead of"
+    return (
+        f"This PC's clock is about {minutes} minutes {way} the server's. "
+        "Edits are stamped with the corrected time, but please set the clock right."
+    )
+
+
+class SyncEngine:
+    """Runs syncs for one mirror over one transport. One run at a time (the scheduler guarantees it)."""
+
+    def __init__(
+        self,
+        mirror: Mirror,
+        transport: Transport,
+        device_id: str,
+        *,
+        page_size: int = 1000,
+        batch_size: int = 500,
+        listener: Listener | None = None,
+        prepare: Callable[[], None] | None = None,
+        app_schema: int = APP_SCHEMA,
+        device_name: str = "TutorDesk device",
+        app_version: str = APP_VERSION,
+    ) -> None:
+        self.mirror = mirror
+        self.transport = transport
+        self.device_id = device_id
+        self.page_size = page_size
+        self.batch_size = batch_size
+        self.listener = listener
+        self.prepare = prepare
+        self.app_schema = app_schema
+        self.device_name = device_name
+        self.app_version = app_version
+        self._stage = Stage.SESSION
+
+    # -- the run ---------------------------------------------------------------------------------------------
+
+    def run(self, cancel: threading.Event | None = None) -> SyncReport:
+        """One complete sync; never raises for sync or local-database failures (they are in the report)."""
+        tally = _Run()
+        try:
+            self._stages(tally, cancel)
+        except SyncError as exc:
+            return self._failed(tally, exc, exc.status, exc.plain)
+        except LocalDbError as exc:
+            log.error("sync stopped at %s by the local database: %s", self._stage, exc)
+            return self._failed(tally, exc, "error", f"The sync stopped: {exc}")
+        now = canonical(datetime.now(UTC))
+        self.mirror.set_state("last_sync", now)
+        self.mirror.set_state("last_error", None)
+        report = self._report(tally, "ok", self._ok_message(tally))
+        self._emit(Stage.DONE, tally, message=report.message, last_success=now)
+        log.info(
+            "sync done: pulled %d, pushed %d, conflicts %d", report.pulled, report.pushed, report.conflicts
+        )
+        return report
+
+    def _stages(self, tally: _Run, cancel: threading.Event | None) -> None:
+        self._enter(Stage.SESSION, tally)
+        if self.prepare is not None:
+            self.prepare()
+        self._enter(Stage.REGISTER, tally)
+        self._register(tally)
+        self._enter(Stage.PUSH, tally)
+        tally.push = push_outbox(
+            self.mirror, self.transport, batch_size=self.batch_size, cancel=cancel,
+            on_batch=lambda totals: self._emit(Stage.PUSH, tally),
+        )
+        self._enter(Stage.PULL, tally)
+        tally.pull = pull_feed(
+            self.mirror, self.transport, page_size=self.page_size, app_schema=self.app_schema,
+            cancel=cancel, on_page=lambda totals, page: self._on_page(tally, totals, page),
+        )
+        self._enter(Stage.SCHEMA, tally)
+        self._backfill(tally, cancel)
+        self._enter(Stage.CHECK, tally)
+        self._sanity_check(tally, cancel)
+
+    def _register(self, tally: _Run) -> None:
+        sent = datetime.now(UTC)
+        info = self.transport.register_device(self.device_name, self.app_version)
+        received = datetime.now(UTC)
+        check_schema(info.min_app_schema, self.app_schema)
+        tally.offset = clock_offset(sent, received, info.server_time)
+        self.mirror.set_clock_offset(tally.offset)
+        self.mirror.set_state("clock_offset_seconds", f"{tally.offset:.3f}")
+        warning = clock_warning(tally.offset)
+        if warning:
+            log.warning("clock offset %.1f s against the server", tally.offset)
+            tally.warnings.append(warning)
+        if self.mirror.get_state("schema_version") is None:
+            self.mirror.set_state("schema_version", str(info.schema_version))
+
+    def _on_page(self, tally: _Run, totals: PullTotals, page: PullPage) -> None:
+        tally.pull = totals
+        table = page.rows[-1][0] if page.rows else None
+        self._emit(Stage.PULL, tally, table=table)
+
+    def _backfill(self, tally: _Run, cancel: threading.Event | None) -> None:
+        """P7: columns added on the server since this device last pulled are filled in table by table.
+        The device cannot tell which tables gained columns, so it re-reads them all (no reset: rows stay)."""
+        known = int(self.mirror.get_state("schema_version") or 0)
+        server = tally.pull.schema_version
+        if server is None or server <= known:
+            return
+        log.info("server schema %d is newer than %d: back-filling the tables", server, known)
+        tables = [spec.name for spec in TABLES]
+        tally.healed += redownload(
+            self.mirror, self.transport, tables, page_size=self.page_size, reset=False, cancel=cancel
+        )
+        self.mirror.set_state("schema_version", str(server))
+
+    def _sanity_check(self, tally: _Run, cancel: threading.Event | None) -> None:
+        """P8: per-table counts and id checksums against the server; a drifting table is read again."""
+        pending = self.mirror.pending_by_table()
+        # A table with pending rows differs by design until they are pushed; it is checked next run.
+        tables = [spec.name for spec in TABLES if not pending.get(spec.name)]
+        server = self.transport.counts(tables)
+        drifting = [
+            t for t in tables if self.mirror.table_checksum(t) != (server[t].count, server[t].checksum)
+        ]
+        for table in drifting:
+            count, _ = self.mirror.table_checksum(table)
+            log.warning("sanity check: %s has %d rows here, %d on the server; re-downloading it",
+                        table, count, server[table].count)
+            self._emit(Stage.CHECK, tally, table=table)
+        if drifting:
+            tally.healed += redownload(
+                self.mirror, self.transport, drifting, page_size=self.page_size, reset=True, cancel=cancel
+            )
+
+    # -- reporting -------------------------------------------------------------------------------------------
+
+    def _enter(self, stage: str, tally: _Run) -> None:
+        self._stage = stage
+        log.info("sync stage: %s", stage)
+        self._emit(stage, tally)
+
+    def _emit(self, stage: str, tally: _Run, **extra: object) -> None:
+        if self.listener is None:
+            return
+        try:
+            event = SyncProgress(
+                stage=stage,
+                rows_pulled=tally.pull.pulled + tally.healed,
+                rows_pushed=tally.push.pushed,
+                rows_left=self.mirror.pending_count() if stage == Stage.PUSH else None,
+                last_success=self.mirror.get_state("last_sync"),
+                last_error=self.mirror.get_state("last_error"),
+                pending=self.mirror.pending_count(),
+                conflicts=self.mirror.conflict_count(),
+                clock_offset_seconds=tally.offset,
+            )
+            self.listener(replace(event, **extra))  # type: ignore[arg-type]
+        except Exception:  # a broken listener must not break the sync
+            log.exception("sync progress listener failed")
+
+    def _report(
+        self, tally: _Run, status: str, message: str, error: BaseException | None = None
+    ) -> SyncReport:
+        return SyncReport(
+            pulled=tally.pull.pulled + tally.healed,
+            pushed=tally.push.pushed,
+            conflicts=tally.push.conflicts + tally.pull.conflicts,
+            clamped=tally.push.clamped,
+            rejected=tally.push.rejected,
+            pending=self._pending(),
+            status=status,
+            message=message,
+            clock_offset_seconds=tally.offset,
+            warnings=tuple(tally.warnings),
+            error=error,
+        )
+
+    def _pending(self) -> int:
+        try:
+            return self.mirror.pending_count()
+        except LocalDbError:
+            return 0
+
+    def _ok_message(self, tally: _Run) -> str:
+        parts = [f"Synced: {tally.push.pushed} sent, {tally.pull.pulled + tally.healed} received."]
+        lost = tally.push.conflicts + tally.pull.conflicts
+        if lost:
+            parts.append(f"{lost} change{'s' if lost != 1 else ''} lost a conflict and can be reviewed.")
+        if tally.push.rejected:
+            parts.append(f"{tally.push.rejected} change{'s' if tally.push.rejected != 1 else ''} refused.")
+        parts.extend(tally.warnings)
+        return " ".join(parts)
+
+    def _failed(self, tally: _Run, exc: BaseException, status: str, plain: str) -> SyncReport:
+        pending = self._pending()
+        message = offline_message(pending) if status == "offline" else plain
+        log.warning("sync stopped at stage %s: %s (%s)", self._stage, type(exc).__name__, exc)
+        try:
+            self.mirror.set_state("last_error", message)
+        except LocalDbError:
+            log.error("could not record the sync error in the mirror")
+        report = self._report(tally, status, message, exc)
+        self._emit(self._stage, tally, last_error=message, message=message)
+        return report
+

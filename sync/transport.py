@@ -1,0 +1,302 @@
+"""The network seam: a narrow `Transport` protocol and `SupabaseTransport`, which calls the sync RPCs of
+docs/sync-protocol.md through supabase-py on an httpx client the engine controls.
+
+Every answer is checked before anyone uses it: an answer of the wrong shape raises `MalformedAnswer` and
+nothing of it is applied. Every failure is mapped to the tree of `sync.errors`. Tests swap the transport
+(fault injection, dropped answers) without touching the engine.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+from postgrest.exceptions import APIError
+from supabase import Client
+
+from localdb.tables import SYNC_COLUMNS, table_spec
+from sync.errors import AuthError, MalformedAnswer, Offline, ServerError, SessionExpired, SyncError
+from sync.rules import canonical
+
+__all__ = [
+    "PUSH_STATUSES",
+    "PullPage",
+    "PushAnswer",
+    "PushResult",
+    "ServerInfo",
+    "SupabaseTransport",
+    "TableCount",
+    "Transport",
+    "make_http_client",
+    "parse_pull",
+    "parse_push",
+    "parse_server_info",
+]
+
+log = logging.getLogger(__name__)
+
+PUSH_STATUSES = frozenset({"applied", "lost", "rejected"})
+#: PostgREST / HTTP codes that mean "the server is not reachable right now" rather than "it said no".
+_UNREACHABLE = {"502", "503", "504", "520", "521", "522", "523", "524", "530"}
+_JWT_CODES = {"PGRST301", "PGRST302", "PGRST303"}
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    server_time: str
+    schema_version: int
+    min_app_schema: int
+    epoch: str
+    device_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PullPage:
+    rows: list[tuple[str, dict[str, Any]]]
+    cursor: str | None
+    has_more: bool
+    schema_version: int
+    min_app_schema: int
+    server_time: str
+    reset: bool
+
+
+@dataclass(frozen=True)
+class PushResult:
+    change_id: str
+    table: str
+    id: str
+    status: str
+    row: dict[str, Any] | None
+    lost_fields: list[str]
+    reason: str | None
+    code: str | None
+    clamped: bool
+
+
+@dataclass(frozen=True)
+class PushAnswer:
+    results: list[PushResult]
+    clamped: int
+    server_time: str
+    schema_version: int
+
+
+@dataclass(frozen=True)
+class TableCount:
+    count: int
+    checksum: str
+
+
+class Transport(Protocol):
+    """What the engine needs from the server. Implementations raise only `sync.errors.SyncError`s."""
+
+    def server_info(self) -> ServerInfo: ...
+
+    def register_device(self, name: str, app_version: str) -> ServerInfo: ...
+
+    def pull(self, cursor: str | None, limit: int, tables: Sequence[str] | None = None) -> PullPage: ...
+
+    def push(self, batch_id: str, changes: Sequence[Mapping[str, Any]]) -> PushAnswer: ...
+
+    def counts(self, tables: Sequence[str]) -> dict[str, TableCount]: ...
+
+
+def make_http_client(*, timeout: float = 30.0, connect_timeout: float = 10.0) -> httpx.Client:
+    """The one httpx client of a profile: timeouts on every call (S3), compressed answers, few connections."""
+    return httpx.Client(
+        timeout=httpx.Timeout(timeout, connect=connect_timeout),
+        limits=httpx.Limits(max_connections=4, max_keepalive_connections=2),
+        headers={"Accept-Encoding": "gzip"},
+        follow_redirects=True,
+    )
+
+
+# --- answer validation ---
+
+
+def _field(obj: Mapping[str, Any], key: str, kind: type | tuple[type, ...], what: str) -> Any:
+    value = obj.get(key)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise MalformedAnswer(f"{what}: {key!r} is {type(value).__name__}, expected {kind}")
+    return value
+
+
+def _object(data: Any, what: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise MalformedAnswer(f"{what}: answer is {type(data).__name__}, not an object")
+    return data
+
+
+def _timestamp(value: Any, what: str) -> str:
+    try:
+        return canonical(value)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise MalformedAnswer(f"{what}: bad timestamp {value!r}") from exc
+
+
+def normalise_row(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """The device's wire form: every timestamp column in the canonical text (data-model.md)."""
+    kinds = {**SYNC_COLUMNS, **table_spec(table).columns}
+    out = dict(row)
+    for column, kind in kinds.items():
+        value = out.get(column)
+        if kind == "timestamp" and isinstance(value, str):
+            out[column] = _timestamp(value, f"{table}.{column}")
+    if not isinstance(out.get("id"), str):
+        raise MalformedAnswer(f"{table}: row without an id")
+    if not isinstance(out.get("field_stamps", {}), dict):
+        raise MalformedAnswer(f"{table}: field_stamps is not an object")
+    return out
+
+
+def _known_table(name: Any, what: str) -> str:
+    if not isinstance(name, str):
+        raise MalformedAnswer(f"{what}: table is {type(name).__name__}")
+    try:
+        table_spec(name)
+    except (KeyError, ValueError) as exc:
+        raise MalformedAnswer(f"{what}: unknown table {name!r}") from exc
+    return name
+
+
+def parse_server_info(data: Any) -> ServerInfo:
+    obj = _object(data, "server info")
+    return ServerInfo(
+        server_time=_timestamp(obj.get("server_time"), "server info"),
+        schema_version=_field(obj, "schema_version", int, "server info"),
+        min_app_schema=_field(obj, "min_app_schema", int, "server info"),
+        epoch=str(obj.get("epoch") or ""),
+        device_id=obj.get("device_id") if isinstance(obj.get("device_id"), str) else None,
+    )
+
+
+def parse_pull(data: Any) -> PullPage:
+    obj = _object(data, "pull")
+    entries = _field(obj, "rows", list, "pull")
+    rows: list[tuple[str, dict[str, Any]]] = []
+    for raw in entries:
+        entry = _object(raw, "pull entry")
+        table = _known_table(entry.get("t"), "pull entry")
+        rows.append((table, normalise_row(table, _object(entry.get("r"), "pull row"))))
+    cursor = obj.get("cursor")
+    if cursor is not None and not isinstance(cursor, str):
+        raise MalformedAnswer("pull: cursor is not text")
+    return PullPage(
+        rows=rows,
+        cursor=cursor,
+        has_more=_field(obj, "has_more", bool, "pull"),
+        schema_version=_field(obj, "schema_version", int, "pull"),
+        min_app_schema=_field(obj, "min_app_schema", int, "pull"),
+        server_time=_timestamp(obj.get("server_time"), "pull"),
+        reset=bool(obj.get("reset", False)),
+    )
+
+
+def _parse_result(obj: Any) -> PushResult:
+    res = _object(obj, "push result")
+    table = _known_table(res.get("table"), "push result")
+    status = res.get("status")
+    if status not in PUSH_STATUSES:
+        raise MalformedAnswer(f"push result: status {status!r}")
+    row = res.get("row")
+    lost = res.get("lost_fields") or []
+    if not isinstance(lost, list) or not all(isinstance(f, str) for f in lost):
+        raise MalformedAnswer("push result: lost_fields is not a list of names")
+    return PushResult(
+        change_id=_field(res, "change_id", str, "push result"),
+        table=table,
+        id=_field(res, "id", str, "push result"),
+        status=str(status),
+        row=normalise_row(table, _object(row, "push row")) if row is not None else None,
+        lost_fields=list(lost),
+        reason=res.get("reason") if isinstance(res.get("reason"), str) else None,
+        code=res.get("code") if isinstance(res.get("code"), str) else None,
+        clamped=bool(res.get("clamped", False)),
+    )
+
+
+def parse_push(data: Any, sent: Sequence[Mapping[str, Any]]) -> PushAnswer:
+    obj = _object(data, "push")
+    results = [_parse_result(r) for r in _field(obj, "results", list, "push")]
+    if [r.change_id for r in results] != [str(c["change_id"]) for c in sent]:
+        raise MalformedAnswer("push: the results do not match the changes sent")
+    return PushAnswer(
+        results=results,
+        clamped=int(obj.get("clamped") or 0),
+        server_time=_timestamp(obj.get("server_time"), "push"),
+        schema_version=_field(obj, "schema_version", int, "push"),
+    )
+
+
+def parse_counts(data: Any, tables: Sequence[str]) -> dict[str, TableCount]:
+    obj = _object(data, "counts")
+    out: dict[str, TableCount] = {}
+    for table in tables:
+        entry = _object(obj.get(table), f"counts of {table}")
+        out[table] = TableCount(
+            count=_field(entry, "count", int, "counts"), checksum=_field(entry, "checksum", str, "counts")
+        )
+    return out
+
+
+# --- the Supabase transport ---
+
+
+def map_api_error(exc: APIError, fn: str) -> SyncError:
+    """PostgREST's error (code = SQLSTATE, PGRST code or HTTP status) as one of ours."""
+    code = str(exc.code or "")
+    detail = f"{fn}: {code} {exc.message}"
+    if code in _UNREACHABLE or code.startswith(("08", "53")):
+        return Offline(detail, plain="The server is not reachable right now.")
+    if code in _JWT_CODES or code == "401":
+        return SessionExpired(detail)
+    if code in {"PGRST202", "404"}:
+        return ServerError(detail, code=code, plain="The server is not set up for this app's sync.")
+    if code in {"42501", "403"}:
+        return AuthError(detail, plain="The server refused access for this account.")
+    return ServerError(detail, code=code)
+
+
+class SupabaseTransport:
+    """`Transport` over supabase-py's `client.rpc`. The client must carry the user's session already."""
+
+    def __init__(self, client: Client, device_id: str) -> None:
+        self._client = client
+        self.device_id = device_id
+
+    def _rpc(self, fn: str, params: dict[str, Any]) -> Any:
+        try:
+            answer = self._client.rpc(fn, params).execute()
+        except httpx.TimeoutException as exc:
+            raise Offline(f"{fn}: timeout", plain="The server did not answer in time.") from exc
+        except httpx.TransportError as exc:
+            raise Offline(f"{fn}: {type(exc).__name__}") from exc
+        except APIError as exc:
+            raise map_api_error(exc, fn) from exc
+        except ValueError as exc:  # a body httpx could not decode (e.g. broken gzip)
+            raise MalformedAnswer(f"{fn}: {exc}") from exc
+        return answer.data
+
+    def server_info(self) -> ServerInfo:
+        return parse_server_info(self._rpc("sync_server_info", {}))
+
+    def register_device(self, name: str, app_version: str) -> ServerInfo:
+        params = {"p_device_id": self.device_id, "p_name": name, "p_app_version": app_version}
+        return parse_server_info(self._rpc("sync_register_device", params))
+
+    def pull(self, cursor: str | None, limit: int, tables: Sequence[str] | None = None) -> PullPage:
+        params: dict[str, Any] = {"p_device_id": self.device_id, "p_cursor": cursor, "p_limit": limit}
+        if tables is not None:
+            params["p_tables"] = list(tables)
+        return parse_pull(self._rpc("sync_pull", params))
+
+    def push(self, batch_id: str, changes: Sequence[Mapping[str, Any]]) -> PushAnswer:
+        params = {"p_device_id": self.device_id, "p_batch_id": batch_id, "p_changes": list(changes)}
+        return parse_push(self._rpc("sync_push", params), changes)
+
+    def counts(self, tables: Sequence[str]) -> dict[str, TableCount]:
+        return parse_counts(self._rpc("sync_counts", {"p_tables": list(tables)}), tables)
