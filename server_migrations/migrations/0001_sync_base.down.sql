@@ -1,0 +1,11 @@
+drop function public.sync_attach(text, text);
+drop function public.sync_forget_row();
+drop function public.sync_log_change();
+drop function public.sync_stamp_row();
+drop function public.sync_column_is_data(text);
+drop function public.sync_server_device();
+drop function public.sync_canonical(timestamptz);
+drop table public.sync_change_log;
+drop sequence public.sync_change_seq;
+drop sequence public.sync_row_version_seq;
+drop table public.sync_meta;
