@@ -126,6 +126,21 @@ def test_drop_answer_applies_on_the_server_but_the_client_never_hears(
         client.post("/rpc/sync_push", content=b"b")
     assert client.post("/rpc/sync_push", content=b"c").status_code == 200  # the rule fired once
     assert _Handler.posts == [b"a", b"b", b"c"]
+    assert [e.status for e in proxy.stats.exchanges] == [
+        200,
+        200,
+        200,
+    ]  # the server did answer the dropped one
+
+
+def test_keeps_bodies_of_matching_requests(origin: tuple[str, int]) -> None:
+    with FaultProxy(origin, keep_bodies="/rpc/sync_push") as proxy, httpx.Client(base_url=proxy.url) as c:
+        c.post("/rpc/sync_push", content=b'{"p": 1}')
+        c.post("/rpc/other", content=b"x")
+        assert [e.body for e in proxy.stats.exchanges] == [b'{"p": 1}', None]
+        proxy.faults.status_every = 3
+        assert c.post("/rpc/sync_push", content=b"y").status_code == 503
+        assert proxy.stats.exchanges[-1].status is None  # answered by the proxy, never by the server
 
 
 def test_cut_response_after_some_bytes(proxy: FaultProxy, client: httpx.Client) -> None:
