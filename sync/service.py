@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import platform
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from sync.session import Session, SignedIn, TokenStore
 from sync.status import SyncReport
 from sync.transport import SupabaseTransport
 
-__all__ = ["ProfileSync", "login"]
+__all__ = ["ProfileSync", "login", "run_sync_for"]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class ProfileSync:
     session: Session
     transport: SupabaseTransport
     engine: SyncEngine
+    owns_mirror: bool = True
 
     @classmethod
     def open(
@@ -52,14 +54,18 @@ class ProfileSync:
         profile: Profile,
         *,
         listener: Listener | None = None,
+        mirror: Mirror | None = None,
         **engine_options: Any,
     ) -> ProfileSync:
+        """Build the pieces; with `mirror`, use that open mirror (the app's) instead of opening the file."""
         if profile.server_url is None or profile.anon_key is None:
             raise SessionExpired(
                 "profile has no server", plain="This profile is offline only: sign in to a server to sync."
             )
         device = stable_device_id(Path(data_dir))
-        mirror = Mirror.open(profile.mirror_path, device_id=device)
+        owns_mirror = mirror is None
+        if mirror is None:
+            mirror = Mirror.open(profile.mirror_path, device_id=device)
         session = Session(
             profile.server_url, profile.anon_key, tokens=TokenStore(Path(data_dir)), user_id=profile.user_id
         )
@@ -68,7 +74,7 @@ class ProfileSync:
             mirror, transport, device, listener=listener, prepare=session.refresh,
             device_name=device_name(), **engine_options,
         )
-        return cls(profile, mirror, session, transport, engine)
+        return cls(profile, mirror, session, transport, engine, owns_mirror)
 
     def run(self, cancel: threading.Event | None = None) -> SyncReport:
         return self.engine.run(cancel)
@@ -82,13 +88,23 @@ class ProfileSync:
 
     def close(self) -> None:
         self.session.close()
-        self.mirror.close()
+        if self.owns_mirror:
+            self.mirror.close()
 
     def __enter__(self) -> ProfileSync:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def run_sync_for(
+    data_dir: Path, profile: Profile, *, mirror: Mirror | None = None, listener: Listener | None = None
+) -> Callable[[threading.Event], SyncReport]:
+    """The scheduler's `run_sync(cancel)` for one profile: a failed run raises its error, so the scheduler
+    backs off (an `Offline` error as "offline"). The pieces live as long as the returned callable."""
+    sync = ProfileSync.open(Path(data_dir), profile, listener=listener, mirror=mirror)
+    return sync.run_or_raise
 
 
 def login(data_dir: Path, url: str, anon_key: str, email: str, password: str) -> Profile:

@@ -128,7 +128,7 @@ def _signed_in(user: Any) -> SignedIn:
     return SignedIn(
         user_id=str(user.id),
         email=getattr(user, "email", None),
-        role=str(meta["role"]) if meta.get("role") else None,
+        role=str(meta.get("tutordesk_role") or meta.get("role") or "") or None,
         organisation_id=str(org) if org else None,
     )
 
