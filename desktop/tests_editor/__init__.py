@@ -4,14 +4,14 @@ How to mount (from the lesson editor or the main window)::
 
     from desktop.tests_editor import TestEditor
 
-    editor = TestEditor(db_runner, lesson_id)      # db_runner: desktop.workers.DbRunner (anything with .submit)
-    tabs.addTab(editor, "Test")                     # loads off the GUI thread; enabled once sig_loaded fires
+    editor = TestEditor(db_runner, lesson_id)   # db_runner: desktop.workers.DbRunner (anything with .submit)
+    tabs.addTab(editor, "Test")                  # loads off the GUI thread; enabled once sig_loaded fires
     editor.sig_saved.connect(lambda test_id: scheduler.notify_local_change())
     editor.sig_failed.connect(show_message)         # plain words, already shown inside the editor too
 
 `TestEditor(runner, lesson_id, test_id=None)` opens the lesson's given (or first) test, or a new one. Its
-"Preview" button opens `TestPreviewDialog(header, drafts)`, which grades with localdb's grading and records nothing.
-`editor.dirty` says whether there are unsaved edits (ask before closing).
+"Preview" button opens `TestPreviewDialog(header, drafts)`, which grades with localdb's grading and records
+nothing. `editor.dirty` says whether there are unsaved edits (ask before closing).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The test editor of one lesson: the test's fields, its items in order, a form per item, save and preview.
 
 Loading and saving run on the database worker (`runner.submit(fn(conn), on_done, on_error)`, see
-`desktop.workers.DbRunner`); the widget only keeps drafts. Items reorder by drag and drop or Alt+Up/Down in the
-list. Problems are listed in plain words and block saving; repo's own checks (a second line of defence) come back
-as the same kind of message.
+`desktop.workers.DbRunner`); the widget only keeps drafts. Items reorder by drag and drop or Alt+Up/Down in
+the list. Problems are listed in plain words and block saving; repo's own checks (a second line of defence)
+come back as the same kind of message.
 """
 
 from __future__ import annotations
@@ -53,7 +53,9 @@ _DRAFT_ROLE = Qt.ItemDataRole.UserRole
 
 class Runner(Protocol):
     def submit(
-        self, fn: Callable[[Any], Any], on_done: Callable[[Any], None] | None = ...,
+        self,
+        fn: Callable[[Any], Any],
+        on_done: Callable[[Any], None] | None = ...,
         on_error: Callable[[BaseException], None] | None = ...,
     ) -> int: ...
 
@@ -142,8 +144,13 @@ class TestEditor(QWidget):
         header.addRow(tr("Passing score"), self.passing)
         header.addRow(limit_row)
         header.addRow(self.shuffle)
-        for signal in (self.title.textChanged, self.passing.valueChanged, self.limited.toggled,
-                       self.limit.valueChanged, self.shuffle.toggled):
+        for signal in (
+            self.title.textChanged,
+            self.passing.valueChanged,
+            self.limited.toggled,
+            self.limit.valueChanged,
+            self.shuffle.toggled,
+        ):
             signal.connect(self._on_edited)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -277,7 +284,8 @@ class TestEditor(QWidget):
         item = self._append(new_item(test_type))
         self.items.setCurrentItem(item)
         self._on_edited()
-        return item.data(_DRAFT_ROLE)
+        draft: ItemDraft = item.data(_DRAFT_ROLE)
+        return draft
 
     @Slot()
     def remove_current(self) -> None:
@@ -303,7 +311,9 @@ class TestEditor(QWidget):
         self.problems.clear()
         self.save_button.setEnabled(False)
         loaded, header, drafts = self._loaded, self.header(), self.drafts()
-        self._runner.submit(lambda conn: save_test(conn, loaded, header, drafts), self._on_saved, self._on_failed)
+        self._runner.submit(
+            lambda conn: save_test(conn, loaded, header, drafts), self._on_saved, self._on_failed
+        )
 
     @Slot()
     def on_preview(self) -> None:
@@ -311,7 +321,7 @@ class TestEditor(QWidget):
         if problems:
             self.problems.setText("\n".join(problems))
             return
-        from desktop.tests_editor.preview import TestPreviewDialog  # lazy: only when asked
+        from desktop.tests_editor.preview import TestPreviewDialog  # noqa: PLC0415 - lazy: only when asked
 
         self.preview = TestPreviewDialog(self.header(), self.drafts(), self)
         self.preview.open()

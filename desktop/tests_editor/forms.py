@@ -1,8 +1,8 @@
 """One form per item type: the fields that type needs, and nothing else.
 
-`ItemForm(test_type)` shows, per type: vid2text a video reference, a question and text choices with the correct
-one marked; text2vid the words to sign and video choices; illustration a picture reference, a question and text
-choices; ordering an instruction and the parts in the right order (Alt+Up/Down moves a part).
+`ItemForm(test_type)` shows, per type: vid2text a video reference, a question and text choices with the
+correct one marked; text2vid the words to sign and video choices; illustration a picture reference, a question
+and text choices; ordering an instruction and the parts in the right order (Alt+Up/Down moves a part).
 """
 
 from __future__ import annotations
@@ -58,7 +58,9 @@ class ChoicesEditor(QWidget):
     sig_changed = Signal()
     """A choice, the mark or the rows changed. No arguments."""
 
-    def __init__(self, *, marks: bool, placeholder: str, add_label: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, *, marks: bool, placeholder: str, add_label: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._marks = marks
         self._placeholder = placeholder
@@ -110,6 +112,7 @@ class ChoicesEditor(QWidget):
         if self._marks:
             self._group.removeButton(self.radios.pop(index))
         row = edit.parentWidget()
+        assert row is not None  # every edit is made inside its row widget
         self._rows.removeWidget(row)
         row.deleteLater()
         self.sig_changed.emit()

@@ -9,8 +9,8 @@ The shapes follow localdb's grading (localdb/repo_grading.py), so a saved item g
 | illustration | `{"image": media ref, "prompt": text}` | text choices | the right choice's text |
 | ordering | `{"prompt": text}` | the parts, in the right order | the parts, in the right order |
 
-A media ref is a `media_assets` id or a file path/URL, as the teacher typed or chose it. Ordering items keep the
-right order in both columns; whoever shows the item (the preview, the learner's screen) mixes the parts.
+A media ref is a `media_assets` id or a file path/URL, as the teacher typed or chose it. Ordering items keep
+the right order in both columns; whoever shows the item (the preview, the learner's screen) mixes the parts.
 """
 
 from __future__ import annotations

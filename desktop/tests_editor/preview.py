@@ -1,7 +1,7 @@
 """Run a test as a learner would see it: one item at a time, answer, next; the score and pass/fail at the end.
 
-Grading is localdb's (`repo_grading.grade`), the same a real attempt gets; nothing is recorded. The time limit,
-when the test has one, counts down and ends the run like a learner's would.
+Grading is localdb's (`repo_grading.grade`), the same a real attempt gets; nothing is recorded. The time
+limit, when the test has one, counts down and ends the run like a learner's would.
 """
 
 from __future__ import annotations
@@ -107,8 +107,12 @@ class TestPreviewDialog(QDialog):
     """The run ended and was graded. Arguments: grade (`localdb.repo_grading.Grade`)."""
 
     def __init__(
-        self, header: TestHeader, drafts: Sequence[ItemDraft], parent: QWidget | None = None,
-        *, seed: int | None = None,
+        self,
+        header: TestHeader,
+        drafts: Sequence[ItemDraft],
+        parent: QWidget | None = None,
+        *,
+        seed: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Preview: {title}").format(title=header.title))
@@ -140,9 +144,9 @@ class TestPreviewDialog(QDialog):
         self.prompt = QLabel(self)
         self.prompt.setWordWrap(True)
         self.body = QVBoxLayout()
-        self.result = QLabel(self)
-        self.result.setAccessibleName(tr("Result"))
-        self.result.hide()
+        self.outcome = QLabel(self)
+        self.outcome.setAccessibleName(tr("Result"))
+        self.outcome.hide()
         self.next_button = QPushButton(tr("Next"), self)
         self.next_button.setDefault(True)
         self.next_button.clicked.connect(self.next_item)
@@ -157,7 +161,7 @@ class TestPreviewDialog(QDialog):
         layout.addWidget(self.media)
         layout.addWidget(self.prompt)
         layout.addLayout(self.body, 1)
-        layout.addWidget(self.result)
+        layout.addWidget(self.outcome)
         layout.addLayout(buttons)
         self.answer_widget: AnswerWidget | None = None
         self._show_clock()
@@ -187,15 +191,17 @@ class TestPreviewDialog(QDialog):
 
     def finish(self) -> None:
         self._timer.stop()
-        graded = [GradedItem(str(d.id or i), d.test_type, d.correct_answer) for i, d in enumerate(self._items)]
+        graded = [
+            GradedItem(str(d.id or i), d.test_type, d.correct_answer) for i, d in enumerate(self._items)
+        ]
         self.grade = grade(graded, self._answers, self._header.passing_score)
         verdict = tr("Passed") if self.grade.passed else tr("Not passed")
-        self.result.setText(
+        self.outcome.setText(
             tr("Score {score} of 100 (pass mark {mark}): {verdict}").format(
                 score=f"{self.grade.score:g}", mark=self._header.passing_score, verdict=verdict
             )
         )
-        self.result.show()
+        self.outcome.show()
         self.counter.setText(tr("Finished"))
         for widget in (self.media, self.prompt, self.next_button):
             widget.hide()

@@ -1,8 +1,9 @@
 """Loading and saving one test with its items, through localdb's queries and repo, as jobs for the db worker.
 
-Both functions take the worker's `sqlite3.Connection` and run off the GUI thread (see `desktop.workers.DbRunner`).
-A save is one transaction: the header, new, changed, removed and reordered items commit together or not at all,
-and only what changed is written, so the triggers stamp (and sync sends) just the teacher's edits.
+Both functions take the worker's `sqlite3.Connection` and run off the GUI thread (see
+`desktop.workers.DbRunner`). A save is one transaction: the header, new, changed, removed and reordered items
+commit together or not at all, and only what changed is written, so the triggers stamp (and sync sends) just
+the teacher's edits.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class LoadedTest:
-    """What the editor opens: the lesson's title, the test (None when the lesson has none yet) and its items."""
+    """What the editor opens: the lesson, its test (`test_id` None when it has none yet) and the items."""
 
     lesson_id: str
     lesson_title: str
@@ -36,8 +37,11 @@ def _draft(item: Any) -> ItemDraft:
     content = item.content if isinstance(item.content, dict) else {}
     options = item.options if isinstance(item.options, list) else []
     return ItemDraft(
-        test_type=str(item.test_type), content=dict(content), options=list(options),
-        correct_answer=item.correct_answer, id=item.id,
+        test_type=str(item.test_type),
+        content=dict(content),
+        options=list(options),
+        correct_answer=item.correct_answer,
+        id=item.id,
     )
 
 
@@ -62,7 +66,7 @@ def load_test(conn: sqlite3.Connection, lesson_id: str, test_id: str | None = No
 
 
 def _save_header(conn: sqlite3.Connection, loaded: LoadedTest, header: TestHeader) -> str:
-    fields = {
+    fields: dict[str, Any] = {
         "title": header.title.strip(),
         "passing_score": header.passing_score,
         "time_limit_seconds": header.time_limit_seconds,
@@ -71,8 +75,12 @@ def _save_header(conn: sqlite3.Connection, loaded: LoadedTest, header: TestHeade
     if loaded.test_id is None:
         return repo_tests.create_test(conn, lesson_id=loaded.lesson_id, **fields)
     old = loaded.header
-    before = {"title": old.title, "passing_score": old.passing_score,
-              "time_limit_seconds": old.time_limit_seconds, "shuffle_items": old.shuffle_items}
+    before = {
+        "title": old.title,
+        "passing_score": old.passing_score,
+        "time_limit_seconds": old.time_limit_seconds,
+        "shuffle_items": old.shuffle_items,
+    }
     changed = {k: v for k, v in fields.items() if before[k] != v}
     if changed:
         repo_tests.update_test(conn, test_id=loaded.test_id, **changed)
@@ -82,8 +90,12 @@ def _save_header(conn: sqlite3.Connection, loaded: LoadedTest, header: TestHeade
 def _save_item(conn: sqlite3.Connection, test_id: str, draft: ItemDraft, old: ItemDraft | None) -> str:
     if draft.id is None or old is None:
         return repo_tests.add_test_item(
-            conn, test_id=test_id, test_type=draft.test_type, content=draft.content,
-            options=draft.options, correct_answer=draft.correct_answer,
+            conn,
+            test_id=test_id,
+            test_type=draft.test_type,
+            content=draft.content,
+            options=draft.options,
+            correct_answer=draft.correct_answer,
         )
     changes: dict[str, Any] = {}
     if draft.test_type != old.test_type:

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from localdb import migrations, repo
-from localdb.queries import get_lesson
 from PySide6.QtCore import QModelIndex, Qt
 
 from desktop.tests_editor import TestEditor, TestPreviewDialog
 from desktop.tests_editor.forms import ItemForm
 from desktop.workers import DbRunner
+from localdb import migrations, repo
+from localdb.queries import get_lesson
 
 pytestmark = pytest.mark.gui
 
@@ -188,7 +188,7 @@ def test_preview_runs_to_a_score(qtbot, runner: DbRunner, lesson: Lesson) -> Non
     assert seen == ["vid2text", "text2vid", "illustration", "ordering"]
     assert dialog.grade is not None
     assert dialog.grade.score == 75 and dialog.grade.passed  # 3 of 4 right, pass mark 50
-    assert "Score 75 of 100" in dialog.result.text() and "Passed" in dialog.result.text()
+    assert "Score 75 of 100" in dialog.outcome.text() and "Passed" in dialog.outcome.text()
     conn = lesson.connect()
     assert conn.execute("SELECT count(*) FROM test_attempts").fetchone()[0] == 0  # a preview records nothing
     conn.close()
@@ -237,8 +237,8 @@ def test_remove_and_edit_after_reopen_only_writes_changes(qtbot, runner: DbRunne
     type_into(qtbot, form.text, "good night")
     saved(qtbot, again)
     rows = conn.execute("SELECT table_name, op, row_id FROM outbox ORDER BY seq").fetchall()
-    # The header did not change, so the tests row is not sent again; the removed item and the three that moved up
-    # are, and nothing else.
+    # The header did not change, so the tests row is not sent again; the removed item and the three that moved
+    # up are, and nothing else.
     assert {r[0] for r in rows} == {"tests_content"}
     assert [r[1] for r in rows].count("delete") == 1
     assert len({r[2] for r in rows}) == 4

@@ -1,0 +1,250 @@
+"""Review changes (C6): the values that lost a conflict or were refused, with what was kept instead.
+
+Each row shows the table, the row, the fields, your value, the kept value and the reason. "Re-apply" writes
+your value again as a fresh local edit (the triggers stamp and queue it, so it syncs as a new edit and wins C1
+unless someone edits later still); "Dismiss" keeps what won. Reading and writing run on a database worker
+thread; the list reloads after every sync run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.syncview import words
+from desktop.syncview.bridge import SyncBridge
+from desktop.workers import DbRunner
+from localdb.tables import table_spec
+from localdb.wire import codec
+
+log = logging.getLogger(__name__)
+
+_HEADERS = ("When", "Table", "Row", "Fields", "Your value", "Kept value", "Reason")
+_KIND_WORDS = {
+    "lost": "A later edit won",
+    "rejected": "The server refused it",
+    "deleted": "The row was deleted",
+}
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _values(values: dict[str, Any], fields: Sequence[str]) -> str:
+    if len(fields) == 1:
+        return _show(values.get(fields[0]))
+    return "; ".join(f"{f}: {_show(values.get(f))}" for f in fields)
+
+
+class ConflictModel(QAbstractTableModel):
+    """The open conflicts, newest first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = sorted(rows, key=lambda c: str(c.created_at), reverse=True)
+        self.endResetModel()
+
+    def conflict(self, row: int) -> Any:
+        return self._rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(_HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return words.tr(_HEADERS[section])
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        c = self._rows[index.row()]
+        fields = list(c.fields)
+        reason = c.reason or _KIND_WORDS.get(c.kind, c.kind)
+        cells = (
+            str(c.created_at)[:19].replace("T", " "),
+            c.table,
+            c.row_id[:8],
+            ", ".join(fields),
+            _values(c.local_values, fields),
+            _values(c.winning_values, fields),
+            words.tr(reason),
+        )
+        return cells[index.column()]
+
+
+def reapply(mirror: Any, conflict: Any) -> None:
+    """Write the person's value again as a new local edit, and mark the conflict resolved, in one transaction.
+
+    Runs on a worker thread. The update goes through the mirror's triggers like any edit, so it is stamped now
+    and queued for sync. Clearing `deleted_at` this way is a deliberate restore (C4): the person saw the
+    tombstone here.
+    """
+    table = conflict.table
+    spec = table_spec(table)
+    allowed = set(spec.columns) | {"deleted_at"}
+    fields = [f for f in conflict.fields if f in allowed and f in conflict.local_values]
+    if not fields:
+        raise ValueError(words.tr("There is no value of yours to re-apply here."))
+    row_codec = codec(table)
+    stored = row_codec.to_storage(conflict.local_values)
+    values = [stored[row_codec.columns.index(f)] for f in fields]
+    assignments = ", ".join(f"{f} = ?" for f in fields)  # names checked against the table's spec above
+    with mirror.transaction() as conn:
+        cursor = conn.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", [*values, conflict.row_id])
+        if cursor.rowcount == 0:
+            raise LookupError(
+                words.tr("This row is no longer on this PC, so the value cannot be re-applied.")
+            )
+        mirror.resolve_conflict(conflict.id, "reapplied")
+    log.info("re-applied %s of %s %s (conflict %s)", ", ".join(fields), table, conflict.row_id, conflict.id)
+
+
+class ReviewChangesView(QWidget):
+    """The "Review changes" page: open conflicts, re-apply or dismiss the selected one."""
+
+    sig_changed = Signal(int)
+    """The list was (re)loaded or changed. Arguments: how many conflicts are open (int)."""
+
+    def __init__(
+        self, bridge: SyncBridge, mirror: Any, parent: QWidget | None = None, *, runner: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._mirror = mirror
+        self._runner = runner if runner is not None else DbRunner(mirror.connect, self)
+        self._own_runner = runner is None
+        self.model = ConflictModel()
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(words.tr("Changes to review"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.reapply_button = QPushButton(words.tr("Re-apply my value"), self)
+        self.reapply_button.setToolTip(words.tr("Write your value again; it is sent with the next sync."))
+        self.dismiss_button = QPushButton(words.tr("Dismiss"), self)
+        self.dismiss_button.setToolTip(words.tr("Keep the value that won and remove this line."))
+        self.reapply_button.clicked.connect(self.on_reapply)
+        self.dismiss_button.clicked.connect(self.on_dismiss)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.reapply_button)
+        buttons.addWidget(self.dismiss_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                words.tr(
+                    "Values that lost to another edit or were refused by the server are kept here. "
+                    "Nothing you typed is lost."
+                ),
+                self,
+            )
+        )
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self._update_buttons()
+        bridge.sig_finished.connect(self.reload)
+        self.reload()
+
+    def shutdown(self) -> None:
+        if self._own_runner:
+            self._runner.shutdown()
+
+    def selected(self) -> Any:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.conflict(rows[0].row()) if rows else None
+
+    @Slot()
+    def reload(self, *_args: object) -> None:
+        mirror = self._mirror
+        self._runner.submit(lambda _conn: mirror.list_conflicts(), self._on_loaded, self._on_failed)
+
+    @Slot()
+    def on_reapply(self) -> None:
+        conflict, mirror = self.selected(), self._mirror
+        if conflict is None:
+            return
+        self._busy(True)
+        self._runner.submit(lambda _conn: reapply(mirror, conflict), self._on_done, self._on_failed)
+
+    @Slot()
+    def on_dismiss(self) -> None:
+        conflict, mirror = self.selected(), self._mirror
+        if conflict is None:
+            return
+        self._busy(True)
+        self._runner.submit(
+            lambda _conn: mirror.resolve_conflict(conflict.id, "dismissed"), self._on_done, self._on_failed
+        )
+
+    def _busy(self, busy: bool) -> None:
+        self.reapply_button.setEnabled(not busy)
+        self.dismiss_button.setEnabled(not busy)
+
+    def _on_loaded(self, conflicts: list[Any]) -> None:
+        self.model.set_rows(conflicts)
+        self._update_buttons()
+        if not conflicts:
+            self.message.setText(words.tr("Nothing to review."))
+        self._bridge.set_conflicts(len(conflicts))
+        self.sig_changed.emit(len(conflicts))
+
+    def _on_done(self, _result: object) -> None:
+        self.message.setText(words.tr("Done."))
+        self.reload()
+
+    def _on_failed(self, error: BaseException) -> None:
+        self._update_buttons()
+        if isinstance(error, LookupError | ValueError):
+            self.message.setText(str(error))
+            return
+        if not isinstance(error, sqlite3.Error) and type(error).__module__.split(".")[0] != "localdb":
+            log.error("review changes job failed", exc_info=error)
+        self.message.setText(
+            words.tr("That did not work: {what}. Try again after the sync.").format(
+                what=getattr(error, "plain", None) or type(error).__name__
+            )
+        )
+
+    @Slot()
+    def _update_buttons(self, *_args: object) -> None:
+        chosen = self.selected() is not None
+        self.reapply_button.setEnabled(chosen)
+        self.dismiss_button.setEnabled(chosen)
