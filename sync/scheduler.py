@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import itertools
 import logging
 import random
 import threading
@@ -49,6 +50,7 @@ __all__ = [
     "SyncScheduler",
     "backoff_delay",
     "looks_offline",
+    "run_outcome",
 ]
 
 log = logging.getLogger(__name__)
@@ -219,6 +221,25 @@ def looks_offline(exc: BaseException) -> bool:
     return False
 
 
+def run_outcome(
+    report: Any, error: BaseException | None, is_offline: Callable[[BaseException], bool] = looks_offline
+) -> tuple[str, BaseException | None, bool]:
+    """("ok" | "cancelled" | "failed", the error, whether it looks offline) of one run.
+
+    A run fails by raising, or (the engine's way: it never raises) by answering a report whose `status` is not
+    "ok"; such a report's `error` is the exception behind it.
+    """
+    if error is None:
+        status = getattr(report, "status", "ok")
+        if status in ("ok", "cancelled"):
+            return status, None, False
+        error = getattr(report, "error", None) or RuntimeError(getattr(report, "message", "") or status)
+        return "failed", error, status == "offline" or is_offline(error)
+    if getattr(error, "status", None) == "cancelled":
+        return "cancelled", error, False
+    return "failed", error, is_offline(error)
+
+
 # --- the wiring ---------------------------------------------------------------------------------------------
 
 
@@ -244,7 +265,9 @@ class SyncScheduler:
     ) -> None:
         self._run_sync = run_sync
         self._listener = listener
-        self._job_id = f"tutordesk-sync:{name}"
+        self._job_prefix = f"tutordesk-sync:{name}"
+        self._job_id: str | None = None  # the one pending sync job, if any
+        self._job_numbers = itertools.count(1)
         self._probe_id = f"tutordesk-probe:{name}"
         self._probe = probe
         self._probe_interval = probe_interval
@@ -315,7 +338,8 @@ class SyncScheduler:
                 return
             self._stopping = True
             self._cancel.set()
-            self._remove_job(self._job_id)
+            if self._job_id is not None:
+                self._remove_job(self._job_id)
             self._remove_job(self._probe_id)
         if self._started:
             self._scheduler.shutdown(wait=wait)
@@ -356,9 +380,13 @@ class SyncScheduler:
             return
         # The plan's clock may be a test clock: APScheduler gets the same distance from now on the real clock.
         run_at = datetime.now(UTC) + timedelta(seconds=max(0.0, due - now))
-        self._scheduler.add_job(
-            self._job, trigger=DateTrigger(run_date=run_at), id=self._job_id, replace_existing=True
-        )
+        # A fresh id per planned run: APScheduler counts a job's instances until just after the function
+        # returns, so re-adding the same id at the end of a run could be skipped as "max instances reached".
+        # One run at a time is the plan's `running` flag; the job keeps max_instances=1 all the same.
+        if self._job_id is not None:
+            self._remove_job(self._job_id)
+        self._job_id = f"{self._job_prefix}:{next(self._job_numbers)}"
+        self._scheduler.add_job(self._job, trigger=DateTrigger(run_date=run_at), id=self._job_id)
         self._next_run_at = run_at
         self._emit(SyncEventKind.SCHEDULED, next_run_at=run_at)
 
@@ -382,15 +410,10 @@ class SyncScheduler:
 
     def _after_run(self, trigger: str, report: Any, error: BaseException | None) -> None:
         now = self._clock()
+        outcome, error, offline = run_outcome(report, error, self._is_offline)
         with self._lock:
-            if error is None:
-                self._plan.finish(now, ok=True)
-                self._last_success_at = datetime.now(UTC)
-                self._last_error = None
-                kind = SyncEventKind.CANCELLED if self._cancel.is_set() else SyncEventKind.SUCCEEDED
-                went_offline = False
-            else:
-                offline = self._is_offline(error)
+            went_offline = False
+            if outcome == "failed":
                 delay = self._plan.finish(now, ok=False, offline=offline, jitter=self._jitter())
                 self._last_error = error
                 kind = SyncEventKind.FAILED
@@ -398,8 +421,16 @@ class SyncScheduler:
                 log.warning(
                     "sync failed (%s), retry in %.0f s: %s", trigger, delay or 0.0, type(error).__name__
                 )
-            if error is not None and not self._plan.follow_up_pending:
-                self._trigger = "retry"
+                if not self._plan.follow_up_pending:
+                    self._trigger = "retry"
+            else:
+                self._plan.finish(now, ok=True)
+                kind = SyncEventKind.SUCCEEDED
+                if outcome == "cancelled" or self._cancel.is_set():
+                    kind = SyncEventKind.CANCELLED
+                else:
+                    self._last_success_at = datetime.now(UTC)
+                    self._last_error = None
             self._reschedule()
             failures, next_run_at = self._plan.failures, self._next_run_at
             if went_offline:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sync.scheduler import BackoffPolicy, SchedulePlan, backoff_delay
+from sync.scheduler import BackoffPolicy, SchedulePlan, backoff_delay, looks_offline, run_outcome
 
 POLICY = BackoffPolicy(base=15.0, factor=2.0, cap=900.0)
 
@@ -164,3 +164,36 @@ def test_an_edit_during_a_run_follows_up_after_its_debounce() -> None:
     plan.local_change(1.0)
     plan.finish(2.0, ok=True)
     assert plan.next_due(2.0) == 6.0
+
+
+# --- what counts as a failed run ----------------------------------------------------------------------------
+
+
+def test_engine_reports_decide_the_outcome() -> None:
+    from sync.errors import Cancelled, Offline, ServerError
+    from sync.status import SyncReport
+
+    assert run_outcome(SyncReport(status="ok"), None) == ("ok", None, False)
+    assert run_outcome(None, None) == ("ok", None, False)  # a bare run function that returns nothing
+    offline = Offline("refused")
+    assert run_outcome(SyncReport(status="offline", error=offline), None) == ("failed", offline, True)
+    server = ServerError("500")
+    assert run_outcome(SyncReport(status="error", error=server), None) == ("failed", server, False)
+    outcome, error, is_offline = run_outcome(SyncReport(status="auth", message="sign in again"), None)
+    assert (outcome, str(error), is_offline) == ("failed", "sign in again", False)
+    assert run_outcome(SyncReport(status="cancelled"), None)[0] == "cancelled"
+    assert run_outcome(None, Cancelled())[0] == "cancelled"
+    assert run_outcome(None, ConnectionResetError())[2] is True
+
+
+def test_offline_is_seen_through_wrapped_errors() -> None:
+    import httpx
+
+    try:
+        try:
+            raise httpx.ConnectError("refused")
+        except httpx.ConnectError as inner:
+            raise RuntimeError("sync failed") from inner
+    except RuntimeError as outer:
+        assert looks_offline(outer)
+    assert not looks_offline(ValueError("bad row"))

@@ -167,9 +167,7 @@ def test_triggers_during_a_run_coalesce_into_one_follow_up(
     assert not plan.follow_up_pending
     assert fake.calls == 2
     assert fake.max_active == 1
-    assert (
-        plan.next_due(plan.interval_due - 3600.0) == plan.interval_due
-    )  # only the interval is next
+    assert plan.next_due(plan.interval_due - 3600.0) == plan.interval_due  # only the interval is next
 
 
 def test_failure_backs_off_then_retries(
@@ -274,3 +272,33 @@ def test_stop_before_start_is_harmless(fake: FakeSync, recorder: Recorder) -> No
     sched.stop()
     assert recorder.kinds() == [SyncEventKind.STOPPED]
     assert fake.calls == 0
+
+
+def test_an_offline_engine_report_backs_off_and_probes(
+    make: Callable[..., SyncScheduler], recorder: Recorder
+) -> None:
+    from sync.errors import Offline
+    from sync.status import SyncReport
+
+    reports = [SyncReport(status="offline", error=Offline("refused")), SyncReport(status="ok")]
+    sched = make(
+        lambda cancel: reports.pop(0),
+        policy=BackoffPolicy(base=3600.0),
+        probe=lambda: True,
+        probe_interval=0.01,
+    )
+    sched.sync_now()
+    recorder.wait_count(SyncEventKind.SUCCEEDED, 1)
+    failed = next(e for e in recorder.events if e.kind is SyncEventKind.FAILED)
+    assert isinstance(failed.error, Offline)
+    assert SyncEventKind.OFFLINE in recorder.kinds()
+    assert sched.status().failures == 0
+
+
+def test_back_to_back_sync_now_is_never_dropped(make: Callable[..., SyncScheduler], fake: FakeSync) -> None:
+    # Regression: re-adding one job id right as a run ended could be skipped by APScheduler's instance count.
+    sched = make(fake)
+    for expected in range(1, 101):
+        sched.sync_now()
+        assert sched.wait_idle(WAIT), f"run {expected} never happened"
+        assert fake.calls == expected
