@@ -23,8 +23,8 @@ def test_add_user_makes_school_class_and_membership(migrated_db: str) -> None:
         orgs = conn.execute("select count(*) from public.organisations where name = 'Hill School'").fetchone()
         classes = conn.execute("select name, teacher_id::text from public.classes order by name").fetchall()
         members = conn.execute(
-            "select c.name, m.user_id::text from public.class_members m join public.classes c on c.id = m.class_id "
-            "order by c.name"
+            "select c.name, m.user_id::text from public.class_members m "
+            "join public.classes c on c.id = m.class_id order by c.name"
         ).fetchall()
         meta = conn.execute("select raw_app_meta_data from auth.users where id = %s", (learner,)).fetchone()
         row = conn.execute(
