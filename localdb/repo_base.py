@@ -17,9 +17,10 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from localdb.errors import LocalDbError
+from localdb.errors import DiskFull, LocalDbError, MirrorLocked
 
 __all__ = [
     "UNSET",
@@ -89,32 +90,65 @@ def now_text(conn: sqlite3.Connection) -> str:
 
 
 _savepoints = 0
+_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+
+
+def _translated(conn: sqlite3.Connection, exc: sqlite3.DatabaseError) -> LocalDbError | None:
+    """DiskFull / MirrorLocked (plain words for the person) for the SQLite errors they stand for."""
+    code = int(getattr(exc, "sqlite_errorcode", -1)) & 0xFF  # the primary code is the low byte
+    if code not in {sqlite3.SQLITE_FULL, *_BUSY_CODES}:
+        return None
+    try:
+        path = Path(conn.execute("PRAGMA database_list").fetchone()[2] or "mirror")
+        waited = int(conn.execute("PRAGMA busy_timeout").fetchone()[0]) / 1000
+    except sqlite3.Error:  # the connection itself may be unusable now; the message still helps
+        path, waited = Path("mirror"), 0.0
+    return DiskFull(path) if code == sqlite3.SQLITE_FULL else MirrorLocked(path, waited)
+
+
+@contextmanager
+def _savepoint(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    global _savepoints  # noqa: PLW0603 - a counter only to name savepoints uniquely
+    _savepoints += 1
+    name = f"repo_write_{_savepoints}"
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute(f"ROLLBACK TO {name}")
+        conn.execute(f"RELEASE {name}")
+        raise
+    conn.execute(f"RELEASE {name}")
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 @contextmanager
 def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One short write transaction (BEGIN IMMEDIATE, so two writers queue instead of deadlocking); a savepoint
-    when the caller already has a transaction open, so an operation can be part of a bigger one."""
-    global _savepoints  # noqa: PLW0603 - a counter only to name savepoints uniquely
-    if conn.in_transaction:
-        _savepoints += 1
-        name = f"repo_write_{_savepoints}"
-        conn.execute(f"SAVEPOINT {name}")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute(f"ROLLBACK TO {name}")
-            conn.execute(f"RELEASE {name}")
-            raise
-        conn.execute(f"RELEASE {name}")
-        return
-    conn.execute("BEGIN IMMEDIATE")
+    when the caller already has a transaction open, so an operation can be part of a bigger one.
+
+    A full disk or a file held too long by another program becomes `DiskFull` / `MirrorLocked`.
+    """
     try:
-        yield conn
-    except BaseException:
-        conn.rollback()
-        raise
-    conn.commit()
+        with _savepoint(conn) if conn.in_transaction else _transaction(conn):
+            yield conn
+    except sqlite3.DatabaseError as exc:
+        translated = _translated(conn, exc)
+        if translated is None:
+            raise
+        log.warning("a write could not be saved: %s", type(translated).__name__)
+        raise translated from exc
 
 
 def set_columns(conn: sqlite3.Connection, table: str, row_id: str, values: Mapping[str, Any]) -> None:

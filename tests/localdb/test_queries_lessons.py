@@ -21,9 +21,8 @@ def titles(conn: sqlite3.Connection, flt: LessonFilter | None = None, **page: in
 
 @pytest.fixture
 def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
-    connection = open_mirror(tmp_path)
-    yield connection
-    connection.close()
+    with open_mirror(tmp_path) as connection:
+        yield connection
 
 
 def test_deleted_lessons_are_only_in_the_trash(conn: sqlite3.Connection) -> None:
@@ -102,11 +101,10 @@ def test_text_without_words_means_no_search(conn: sqlite3.Connection) -> None:
 
 @pytest.fixture(scope="module")
 def searchable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
-    connection = open_mirror(tmp_path_factory.mktemp("search"))
-    for title in ("Fractions", 'Quotes "and" stars *', "NOT a keyword", "Émoji 🙂 lesson"):
-        make_lesson(connection, title=title, description="near(and) OR title:x ^y")
-    yield connection
-    connection.close()
+    with open_mirror(tmp_path_factory.mktemp("search")) as connection:
+        for title in ("Fractions", 'Quotes "and" stars *', "NOT a keyword", "Émoji 🙂 lesson"):
+            make_lesson(connection, title=title, description="near(and) OR title:x ^y")
+        yield connection
 
 
 nasty = st.lists(

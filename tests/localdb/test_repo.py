@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from localdb import queries, repo
-from localdb.errors import LocalDbError
+from localdb.errors import DiskFull, LocalDbError
 from localdb.repo import GradedItem, grade, item_credit
 from tests.localdb.test_repo_factories import (
     make_lesson,
@@ -26,9 +26,8 @@ from tests.localdb.test_repo_factories import (
 
 @pytest.fixture
 def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
-    connection = open_mirror(tmp_path)
-    yield connection
-    connection.close()
+    with open_mirror(tmp_path) as connection:
+        yield connection
 
 
 # ---- lessons ----
@@ -349,3 +348,15 @@ def test_the_offline_profile_refuses_a_bad_role_or_an_empty_name(conn: sqlite3.C
     with pytest.raises(repo.ValidationError):
         repo.ensure_local_profile(conn, full_name="  ")
     assert rows(conn, "SELECT count(*) FROM users") == [(0,)]
+
+
+def test_a_full_disk_is_said_in_plain_words_and_nothing_is_half_written(conn: sqlite3.Connection) -> None:
+    make_lesson(conn)
+    queued = len(outbox(conn))
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")  # the file may not grow: SQLite answers SQLITE_FULL
+    with pytest.raises(DiskFull, match="is full"):
+        make_lesson(conn, title="Big", description="x" * 200_000)
+    assert not conn.in_transaction
+    assert rows(conn, "SELECT count(*) FROM lessons") == [(1,)]
+    assert len(outbox(conn)) == queued

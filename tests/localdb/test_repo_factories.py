@@ -1,8 +1,8 @@
 """Small factories for the query and repo tests, plus the checks that the factories' writes are what the
 sync layer expects: stamped and queued by the mirror's triggers, never by the repo itself.
 
-`open_mirror(tmp_path)` gives a connection to a real migrated mirror file: the migration runs once per test
-process into an in-memory template that is copied (SQLite's backup API) per test.
+`open_mirror(tmp_path)` gives a connection to a real migrated mirror file, opened by `Mirror.open`: the
+migration runs once per test process into an in-memory template that is copied (SQLite's backup API) per test.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import pytest
 
 from localdb import repo
 from localdb.migrations import migrate
+from localdb.mirror import Mirror
 
 DEVICE = "00000000-0000-4000-8000-00000000d001"
 _template: sqlite3.Connection | None = None
@@ -36,21 +38,24 @@ def _migrated_template() -> sqlite3.Connection:
     return _template
 
 
-def open_mirror(folder: Path) -> sqlite3.Connection:
-    """A connection (autocommit mode, Row factory, as the app uses) to a fresh migrated mirror file."""
+@contextmanager
+def open_mirror(folder: Path) -> Iterator[sqlite3.Connection]:
+    """A connection from `Mirror.connect()` to a fresh migrated mirror file in `folder`, closed afterwards."""
     path = folder / "mirror.sqlite3"
-    conn = sqlite3.connect(path, isolation_level=None)
-    _migrated_template().backup(conn)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.row_factory = sqlite3.Row
-    return conn
+    copy = sqlite3.connect(path)
+    _migrated_template().backup(copy)
+    copy.close()
+    mirror = Mirror.open(path, device_id=DEVICE)  # checks the copy; nothing left to migrate
+    try:
+        yield mirror.connect()
+    finally:
+        mirror.close()
 
 
 @pytest.fixture
 def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
-    connection = open_mirror(tmp_path)
-    yield connection
-    connection.close()
+    with open_mirror(tmp_path) as connection:
+        yield connection
 
 
 def make_profile(conn: sqlite3.Connection, name: str = "Ada Teacher") -> repo.ProfileRows:
@@ -120,12 +125,25 @@ def at(day: str, hour: int = 10) -> datetime:
 
 
 def practise(conn: sqlite3.Connection, user_id: str, day: str, score: float = 80, **overrides: Any) -> str:
-    start = at(day)
+    """A completed ten-minute practice session starting at 10:00 UTC on `day` (unless overridden)."""
+    start = overrides.pop("started_at", at(day))
     values: dict[str, Any] = {
         "user_id": user_id, "mode": "drill", "score": score, "started_at": start,
         "completed_at": start + timedelta(minutes=10),
     } | overrides  # fmt: skip
     return repo.record_practice_session(conn, **values)
+
+
+def attempt_on(
+    conn: sqlite3.Connection, test_id: str, user_id: str, day: str, answers: dict[str, Any]
+) -> str:
+    """A test attempt from 10:00 to 10:05 UTC on `day`."""
+    start = at(day)
+    result = repo.record_test_attempt(
+        conn, test_id=test_id, user_id=user_id, answers=answers, started_at=start,
+        completed_at=start + timedelta(minutes=5),
+    )  # fmt: skip
+    return result.id
 
 
 def rows(conn: sqlite3.Connection, sql: str, *params: Any) -> list[tuple[Any, ...]]:
