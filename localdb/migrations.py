@@ -1,13 +1,14 @@
 """The ordered registry of local schema migrations, and the runner.
 
-The file's version lives in `local_schema_version` (one row). `migrate(conn)` applies every migration above
-it, each inside the caller's transaction, so a crash mid-migration leaves the old version intact. A file whose
-version is above `LATEST` was written by a newer app: `migrate` refuses (we never migrate down).
+The file's version lives in `local_schema_version` (one row). An empty file is created straight from the
+current models (schema.py, triggers.py) and stamped `LATEST`; a file at version n < LATEST gets the registry's
+steps n+1 .. LATEST, each inside the caller's transaction, so a crash mid-migration leaves the old version
+intact. A file above `LATEST` was written by a newer app: `migrate` refuses (we never migrate down).
 
-To change the schema: edit tables.py/schema.py, then append a `Migration(n + 1, ...)` that brings a version-n
-file to the new shape (ALTER TABLE ... ADD COLUMN, new indexes) and re-creates the triggers with
-`recreate_triggers(conn)` when columns changed. tests/localdb/test_migrations.py checks that a fresh migrate
-equals the models.
+To change the schema: edit tables.py/schema.py, then append `Migration(n + 1, ...)` that brings a version-n
+file to the new shape (ALTER TABLE ... ADD COLUMN, new indexes) and calls `recreate_triggers(conn)` when
+columns changed. tests/localdb/test_migrations.py checks that a fresh migrate equals the models; add a test
+that upgrades a version-n file when adding step n+1.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ __all__ = [
     "MIGRATIONS",
     "Migration",
     "NewerSchema",
+    "create_current",
     "current_version",
     "migrate",
     "recreate_triggers",
@@ -60,7 +62,8 @@ def recreate_triggers(conn: sqlite3.Connection) -> None:
             conn.execute(sql)
 
 
-def _v1_create(conn: sqlite3.Connection) -> None:
+def create_current(conn: sqlite3.Connection) -> None:
+    """Create every table, index, search table and trigger of the current models in an empty file."""
     dialect = sqlite_dialect.dialect()
     for table in metadata.sorted_tables:
         conn.execute(str(CreateTable(table).compile(dialect=dialect)))
@@ -72,7 +75,8 @@ def _v1_create(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO sync_state (key, value) VALUES ('applying', '0')")
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "create the mirror", _v1_create),)
+#: Version 1 is the first shape; steps from 2 on upgrade existing files (an empty file skips them all).
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "create the mirror", create_current),)
 LATEST = MIGRATIONS[-1].version
 
 
@@ -92,13 +96,17 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
     found = current_version(conn)
     if found > LATEST:
         raise NewerSchema(found)
-    applied = []
-    for migration in MIGRATIONS:
-        if migration.version <= found:
-            continue
-        log.info("local migration %d: %s", migration.version, migration.name)
-        migration.apply(conn)
-        applied.append(migration.version)
+    if found == 0:
+        log.info("creating a local mirror at schema version %d", LATEST)
+        create_current(conn)
+        applied = [LATEST]
+    else:
+        applied = []
+        for migration in MIGRATIONS:
+            if migration.version > found:
+                log.info("local migration %d: %s", migration.version, migration.name)
+                migration.apply(conn)
+                applied.append(migration.version)
     if applied:
         conn.execute("DELETE FROM local_schema_version")
         conn.execute("INSERT INTO local_schema_version (version) VALUES (?)", (LATEST,))
