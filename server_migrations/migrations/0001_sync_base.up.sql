@@ -126,4 +126,4 @@ end
 $$;
 
 revoke all on function public.sync_stamp_row(), public.sync_log_change(), public.sync_forget_row(),
-  public.sync_attach(text, text) from public;
+  public.sync_attach(text, text) from public, anon, authenticated;

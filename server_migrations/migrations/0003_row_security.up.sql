@@ -238,7 +238,7 @@ create policy audit_log_insert on public.audit_log for insert to authenticated
 revoke all on function public.tutordesk_role(), public.tutordesk_org(), public.is_teacher_of(uuid),
   public.is_class_teacher(uuid), public.is_class_member(uuid), public.owns_lesson(uuid), public.owns_test(uuid),
   public.lesson_open_to_learners(uuid), public.test_open_to_learners(uuid), public.is_staff(), public.is_admin(),
-  public.is_teacher() from public, anon;
+  public.is_teacher() from public, anon, authenticated;
 grant execute on function public.tutordesk_role(), public.tutordesk_org(), public.is_teacher_of(uuid),
   public.is_class_teacher(uuid), public.is_class_member(uuid), public.owns_lesson(uuid), public.owns_test(uuid),
   public.lesson_open_to_learners(uuid), public.test_open_to_learners(uuid), public.is_staff(), public.is_admin(),

@@ -624,7 +624,8 @@ declare
 begin
   update public.devices set active = false
     where active and coalesce(last_seen_at, created_at) < now() - p_inactive_after;
-  -- The oldest applied position among active devices that have started pulling; with none, everything done.
+  -- The oldest position (its entry included) applied by every active device that has started pulling; with none,
+  -- everything committed.
   select last_xid as xid, last_seq as seq into v_bound from public.devices
     where active and last_xid is not null order by last_xid, last_seq limit 1;
   if not found then
@@ -635,7 +636,7 @@ begin
     for v_entry in execute format(
       'select x.id, c.xid, c.seq from public.%I x
        join public.sync_change_log c on c.table_name = %L and c.row_id = x.id
-       where x.deleted_at < now() - $1 and (c.xid, c.seq) < ($2, $3)', v_table, v_table)
+       where x.deleted_at < now() - $1 and (c.xid, c.seq) <= ($2, $3)', v_table, v_table)
       using p_retention, v_bound.xid, v_bound.seq
     loop
       begin
@@ -685,7 +686,7 @@ revoke all on function
   public.sync_push(uuid, uuid, jsonb),
   public.sync_counts(text[]),
   public.sync_purge_tombstones(interval, interval)
-from public, anon;
+from public, anon, authenticated;
 grant execute on function
   public.sync_clamp(jsonb, timestamptz, interval),
   public.sync_merge_deleted(jsonb, jsonb, timestamptz),

@@ -93,7 +93,7 @@ as $$
 $$;
 
 revoke all on function public.refresh_practice_metrics(), public.report_practice_daily(date, date),
-  public.report_lesson_type_usage(date, date) from public, anon;
+  public.report_lesson_type_usage(date, date) from public, anon, authenticated;
 grant execute on function public.refresh_practice_metrics() to service_role;
 grant execute on function public.report_practice_daily(date, date), public.report_lesson_type_usage(date, date)
   to authenticated, service_role;
