@@ -81,6 +81,7 @@ class SyncEngine:
         app_schema: int = APP_SCHEMA,
         device_name: str = "TutorDesk device",
         app_version: str = APP_VERSION,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.mirror = mirror
         self.transport = transport
@@ -92,6 +93,8 @@ class SyncEngine:
         self.app_schema = app_schema
         self.device_name = device_name
         self.app_version = app_version
+        # This device's clock; a seam so tests can run a device whose clock is wrong (C2).
+        self.clock = clock or (lambda: datetime.now(UTC))
         self._stage = Stage.SESSION
 
     # -- the run ---------------------------------------------------------------------------------------------
@@ -138,9 +141,9 @@ class SyncEngine:
         self._sanity_check(tally, cancel)
 
     def _register(self, tally: _Run) -> None:
-        sent = datetime.now(UTC)
+        sent = self.clock()
         info = self.transport.register_device(self.device_name, self.app_version)
-        received = datetime.now(UTC)
+        received = self.clock()
         check_schema(info.min_app_schema, self.app_schema)
         tally.offset = clock_offset(sent, received, info.server_time)
         self.mirror.set_clock_offset(tally.offset)

@@ -10,7 +10,8 @@ def test_lesson_made_offline_on_one_device_appears_on_the_other(school: School, 
     email = school.add("teacher", "teacher")
     laptop, classroom = devices.new(email), devices.new(email)
     lesson = laptop.new_lesson("Fractions", description="Halves and quarters")
-    note = repo.add_note(laptop.conn, lesson_id=lesson, author_id=laptop.profile.user_id, body="A half is 1/2")
+    author = laptop.profile.user_id
+    note = repo.add_note(laptop.conn, lesson_id=lesson, author_id=author, body="A half is 1/2")
     test = repo.create_test(laptop.conn, lesson_id=lesson, title="Fractions quiz", passing_score=60)
     item = repo.add_test_item(
         laptop.conn, test_id=test, test_type="illustration", content={"prompt": "Which is a half?"},
