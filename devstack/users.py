@@ -67,26 +67,41 @@ def add_user(
         raise UserError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     if len(password) < 6:
         raise UserError("the password must have at least 6 characters")
-    name = full_name or _name_from_email(email)
     with psycopg.connect(dsn, autocommit=True) as conn, conn.transaction():
         org_id = ensure_organisation(conn, org or DEFAULT_ORGANISATION)
-        user_id = create_auth_user(
-            conn, email, password, {"tutordesk_role": role, "organisation_id": org_id}, {"full_name": name}
-        )
-        conn.execute(
-            "insert into public.users (id, organisation_id, email, full_name, role) "
-            "values (%s, %s, %s, %s, %s)",
-            (user_id, org_id, email.strip().lower(), name, role),
-        )
-        conn.execute(
-            "insert into public.user_settings (id, organisation_id, user_id, app_theme, language,"
-            " notifications_enabled, daily_goal_minutes, sync_interval_minutes)"
-            " values (gen_random_uuid(), %s, %s, 'system', 'en', true, 15, 5)",
-            (org_id, user_id),
-        )
+        user_id = create_account(conn, org_id, email, password, role, full_name=full_name)
         if class_:
             join_class(conn, org_id, class_, user_id, role)
     log.info("added %s account %s", role, user_id)
+    return user_id
+
+
+def create_account(
+    conn: psycopg.Connection[Any],
+    org_id: str,
+    email: str,
+    password: str,
+    role: str,
+    *,
+    full_name: str | None = None,
+    nickname: str | None = None,
+) -> str:
+    """The auth user, its public.users row and settings, in the caller's transaction; returns the user id."""
+    name = full_name or _name_from_email(email)
+    user_id = create_auth_user(
+        conn, email, password, {"tutordesk_role": role, "organisation_id": org_id}, {"full_name": name}
+    )
+    conn.execute(
+        "insert into public.users (id, organisation_id, email, full_name, nickname, role) "
+        "values (%s, %s, %s, %s, %s, %s)",
+        (user_id, org_id, email.strip().lower(), name, nickname, role),
+    )
+    conn.execute(
+        "insert into public.user_settings (id, organisation_id, user_id, app_theme, language,"
+        " notifications_enabled, daily_goal_minutes, sync_interval_minutes)"
+        " values (gen_random_uuid(), %s, %s, 'system', 'en', true, 15, 5)",
+        (org_id, user_id),
+    )
     return user_id
 
 
