@@ -7,17 +7,18 @@ How to mount (the main window does this in desktop/syncwire.py)::
     from desktop.syncview.log_view import SyncLogView
     from desktop.syncview.review import ReviewChangesView
 
-    bridge = SyncBridge(window)                          # lives on the GUI thread
-    engine_or_scheduler_listener = bridge.listener       # hand this to SyncScheduler(listener=...) and the engine
-    area = SyncStatusArea(bridge, scheduler.sync_now)    # sync_now must return at once; None disables the button
+    bridge = SyncBridge(window)                     # lives on the GUI thread
+    listener = bridge.listener                      # for SyncScheduler(listener=...) and the engine
+    area = SyncStatusArea(bridge, scheduler.sync_now)  # sync_now returns at once; None: offline profile
     window.statusBar().addPermanentWidget(area)
-    banner = ClockBanner(bridge)                          # C2 warning, hidden until the clock is > 5 min off
-    tray = make_tray(bridge, scheduler.sync_now)          # None where there is no tray (Xvfb, offscreen)
-    log_page = SyncLogView(bridge)                        # the last 500 events
-    review_page = ReviewChangesView(bridge, mirror)       # C6 conflicts: re-apply or dismiss
+    banner = ClockBanner(bridge)                    # C2 warning, hidden until the clock is > 5 min off
+    tray = make_tray(bridge, scheduler.sync_now)    # None where there is no tray (Xvfb, offscreen)
+    log_page = SyncLogView(bridge)                  # the last 500 events
+    review_page = ReviewChangesView(bridge, mirror) # C6 conflicts: re-apply or dismiss
     area.sig_review_requested.connect(show_review_page)
-    bridge.seed(pending=mirror.pending_count(), last_success=mirror.get_state("last_sync"))
+    bridge.watch_mirror(mirror)                     # start from the mirror's last sync and pending count
+                                                    # (ReviewChangesView does this if nobody did)
 
-Without a scheduler, `BackgroundSync(run_sync, bridge).sync_now` runs one sync on a thread and reports its end.
+Without a scheduler, `BackgroundSync(run_sync, bridge).sync_now` runs one sync on a thread, reporting its end.
 Only `SyncBridge.listener` may be called from another thread; everything else belongs to the GUI thread.
 """

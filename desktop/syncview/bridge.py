@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from desktop.syncview import words
+from desktop.syncview.jobs import PoolRunner
 from desktop.syncview.state import (
     ERROR,
     LogEntry,
@@ -64,6 +65,8 @@ class SyncBridge(QObject):
         super().__init__(parent)
         self._snapshot = SyncSnapshot()
         self._last_report: Any = None
+        self._mirror: Any = None
+        self._runner: PoolRunner | None = None
         # Queued even when emitted on the GUI thread, so a listener call never re-enters a widget's slot.
         self._sig_event.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
 
@@ -81,6 +84,34 @@ class SyncBridge(QObject):
         self.sig_status.emit(self._snapshot)
         if self._snapshot.clock_offset is not None:
             self.sig_clock.emit(self._snapshot.clock_offset)
+
+    @property
+    def watching(self) -> bool:
+        return self._mirror is not None
+
+    def watch_mirror(self, mirror: Any) -> None:
+        """Read the starting state (last success, last error, pending, clock offset) from the mirror now, and
+        again on every `refresh_from_mirror()` (the status area's 30 s timer), off the GUI thread."""
+        self._mirror = mirror
+        self.refresh_from_mirror()
+
+    def refresh_from_mirror(self) -> None:
+        """Re-read what changes between runs (edits made since add to "pending"); no-op during a run."""
+        if self._mirror is None or self._snapshot.running:
+            return
+        if self._runner is None:
+            self._runner = PoolRunner(self)
+        mirror = self._mirror
+        self._runner.submit(
+            lambda _conn: read_mirror_state(mirror), self._on_mirror_state, self._on_mirror_error
+        )
+
+    def _on_mirror_state(self, fields: dict[str, Any]) -> None:
+        if not self._snapshot.running:  # a run that began meanwhile knows better
+            self.seed(**fields)
+
+    def _on_mirror_error(self, error: BaseException) -> None:
+        log.warning("could not read the sync state from the mirror: %s", error)
 
     def set_conflicts(self, count: int) -> None:
         """The review view counted the open conflicts: show "N to review". GUI thread only."""
@@ -120,6 +151,21 @@ class SyncBridge(QObject):
         if not text and not finished:
             text = str(getattr(event, "message", "") or "")  # the engine's own plain words, when it has them
         return replace(entry, text=text or words.event_words(entry.stage, snap, finished))
+
+
+def read_mirror_state(mirror: Any) -> dict[str, Any]:
+    """The sync facts the mirror keeps between runs (sync_state and the outbox). Runs on a pool thread."""
+    fields: dict[str, Any] = {"pending": mirror.pending_count(), "conflicts": mirror.conflict_count()}
+    last_sync = mirror.get_state("last_sync")
+    if last_sync:
+        fields["last_success"] = last_sync
+    offset = mirror.get_state("clock_offset_seconds")
+    if offset:
+        try:
+            fields["clock_offset"] = float(offset)
+        except ValueError:
+            log.debug("unreadable clock offset in the mirror: %r", offset)
+    return fields
 
 
 class BackgroundSync:

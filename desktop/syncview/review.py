@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop.syncview import words
 from desktop.syncview.bridge import SyncBridge
-from desktop.workers import DbRunner
+from desktop.syncview.jobs import PoolRunner
 from localdb.tables import table_spec
 from localdb.wire import codec
 
@@ -142,8 +142,7 @@ class ReviewChangesView(QWidget):
         super().__init__(parent)
         self._bridge = bridge
         self._mirror = mirror
-        self._runner = runner if runner is not None else DbRunner(mirror.connect, self)
-        self._own_runner = runner is None
+        self._runner = runner if runner is not None else PoolRunner(self)
         self.model = ConflictModel()
         self.table = QTableView(self)
         self.table.setModel(self.model)
@@ -182,10 +181,9 @@ class ReviewChangesView(QWidget):
         self._update_buttons()
         bridge.sig_finished.connect(self.reload)
         self.reload()
-
-    def shutdown(self) -> None:
-        if self._own_runner:
-            self._runner.shutdown()
+        if not bridge.watching:
+            # Mounted with the profile's mirror: the status area starts from what the mirror knows.
+            bridge.watch_mirror(mirror)
 
     def selected(self) -> Any:
         rows = self.table.selectionModel().selectedRows()

@@ -167,16 +167,16 @@ def error_state(error: BaseException | None) -> tuple[str, str]:
     name = type(error).__name__
     if name in ("SessionExpired", "AuthError", "NotSignedIn"):
         return AUTH, "Sign in again to sync"
+    plain = getattr(error, "plain", None)  # the sync package's errors carry a sentence for people
     if name == "AppTooOld":
-        return "app_too_old", str(error)
+        return "app_too_old", str(plain or error)
     # Lazy: importing the scheduler pulls in APScheduler and httpx, which the first frame does not need.
     from sync.scheduler import looks_offline  # noqa: PLC0415
 
     if looks_offline(error) or name == "Offline":
         return OFFLINE, "No connection"
-    # The sync package's errors carry plain words; anything else is a bug, named but not dumped.
-    plain = str(error) if type(error).__module__.startswith("sync") else f"unexpected problem ({name})"
-    return ERROR, plain
+    # Anything without plain words is a bug: named, never dumped on the person.
+    return ERROR, str(plain) if plain else f"unexpected problem ({name})"
 
 
 def _finish(snapshot: SyncSnapshot, report: Any, changes: dict[str, Any]) -> SyncSnapshot:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.syncview import words
 from desktop.syncview.bridge import SyncBridge
-from desktop.syncview.state import CLOCK_WARN_SECONDS, SyncSnapshot
+from desktop.syncview.state import CLOCK_WARN_SECONDS, IDLE, SyncSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,10 @@ class SyncStatusArea(QWidget):
 
     @Slot(object)
     def on_status(self, snap: SyncSnapshot) -> None:
-        self.label.setText(words.status_text(snap, self._clock() if self._clock else None))
+        if self._sync_now is None and snap.state == IDLE:
+            self.label.setText(words.tr("Working offline: no server is set up for this profile"))
+        else:
+            self.label.setText(words.status_text(snap, self._clock() if self._clock else None))
         self.setToolTip(words.detail_text(snap))
         if snap.conflicts:
             text = words.tr("{n} to review").format(n=words.number(snap.conflicts))
@@ -115,8 +118,9 @@ class SyncStatusArea(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        """Re-word the relative time ("2 minutes ago") with no new event."""
+        """Re-word the relative time ("2 minutes ago") with no new event, and re-count pending edits."""
         self.on_status(self._bridge.snapshot)
+        self._bridge.refresh_from_mirror()
 
 
 class SyncTray(QSystemTrayIcon):

@@ -23,6 +23,7 @@ STAGE_WORDS = {
     "pull": "Receiving changes",
     "reset": "Downloading everything again",
     "backfill": "Receiving new columns",
+    "schema": "Receiving new columns",
     "sanity": "Checking",
     "check": "Checking",
     "done": "Finished",

@@ -169,10 +169,7 @@ class TestPreviewDialog(QDialog):
     @Slot()
     def next_item(self) -> None:
         """Keep the current answer and show the next item, or grade after the last one."""
-        if self.answer_widget is not None:
-            self._answers[str(self.answer_widget.draft.id or self._index)] = self.answer_widget.answer()
-            self.answer_widget.deleteLater()
-            self.answer_widget = None
+        self._keep_answer()
         self._index += 1
         if self._index >= len(self._items):
             self.finish()
@@ -189,7 +186,14 @@ class TestPreviewDialog(QDialog):
         last = self._index == len(self._items) - 1
         self.next_button.setText(tr("Finish") if last else tr("Next"))
 
+    def _keep_answer(self) -> None:
+        if self.answer_widget is not None:
+            self._answers[str(self.answer_widget.draft.id or self._index)] = self.answer_widget.answer()
+            self.answer_widget.deleteLater()
+            self.answer_widget = None
+
     def finish(self) -> None:
+        self._keep_answer()
         self._timer.stop()
         graded = [
             GradedItem(str(d.id or i), d.test_type, d.correct_answer) for i, d in enumerate(self._items)
@@ -222,5 +226,4 @@ class TestPreviewDialog(QDialog):
         self._show_clock()
         if self._remaining <= 0 and self.grade is None:
             # Time is up: what has been answered so far counts, as it would for a learner.
-            self._index = len(self._items) - 1
-            self.next_item()
+            self.finish()

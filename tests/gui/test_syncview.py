@@ -267,7 +267,6 @@ def test_review_reapplies_and_dismisses(qtbot, bridge: SyncBridge, mirror: Mirro
     assert resolved == {lost: "reapplied", other: "dismissed"}
     assert mirror.get_row("lessons", lesson)["description"] == "kept"
     assert view.message.text() == "Nothing to review."
-    view.shutdown()
     conn.close()
 
 
@@ -281,7 +280,6 @@ def test_review_explains_a_row_that_is_gone(qtbot, bridge: SyncBridge, mirror: M
     qtbot.mouseClick(view.reapply_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "no longer on this PC" in view.message.text())
     assert len(mirror.list_conflicts()) == 1  # nothing was resolved
-    view.shutdown()
 
 
 def test_module_has_no_widgets_in_the_listener(bridge: SyncBridge) -> None:
@@ -289,3 +287,33 @@ def test_module_has_no_widgets_in_the_listener(bridge: SyncBridge) -> None:
     assert QApplication.instance() is not None
     bridge_module.SyncBridge.listener(bridge, SyncProgress(stage="push"))
     assert bridge.snapshot.state == "idle"  # folded later, on the GUI thread, not in the caller's thread
+
+
+def test_the_status_starts_from_the_mirror_and_counts_new_edits(
+    qtbot, bridge: SyncBridge, mirror: Mirror
+) -> None:
+    conn = mirror.connect()
+    rows = repo.ensure_local_profile(conn, full_name="Ada")
+    conn.execute("DELETE FROM outbox")
+    repo.create_lesson(conn, organisation_id=rows.organisation_id, author_id=rows.user_id, title="One")
+    five_minutes_ago = datetime.now(UTC) - timedelta(minutes=5, seconds=3)
+    mirror.set_state("last_sync", five_minutes_ago.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+    mirror.set_state("clock_offset_seconds", "-720.000")
+    area = SyncStatusArea(bridge, lambda: None)
+    banner = ClockBanner(bridge)
+    qtbot.addWidget(area)
+    qtbot.addWidget(banner)
+    bridge.watch_mirror(mirror)
+    qtbot.waitUntil(lambda: area.label.text() == "Synced 5 minutes ago; 1 change waiting")
+    assert not banner.isHidden() and "12 minutes off" in banner.label.text()
+    repo.create_lesson(conn, organisation_id=rows.organisation_id, author_id=rows.user_id, title="Two")
+    area._timer.timeout.emit()  # the 30 s refresh also re-counts what waits to be sent
+    qtbot.waitUntil(lambda: area.label.text() == "Synced 5 minutes ago; 2 changes waiting")
+    conn.close()
+
+
+def test_an_offline_profile_says_so(qtbot, bridge: SyncBridge) -> None:
+    area = SyncStatusArea(bridge, None)
+    qtbot.addWidget(area)
+    assert area.label.text() == "Working offline: no server is set up for this profile"
+    assert not area.button.isEnabled()

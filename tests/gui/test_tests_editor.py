@@ -247,3 +247,21 @@ def test_remove_and_edit_after_reopen_only_writes_changes(qtbot, runner: DbRunne
     assert [i.test_type for i in detail.tests[0].items] == ["text2vid", "illustration", "ordering"]
     assert detail.tests[0].items[0].content == {"text": "good night"}
     conn.close()
+
+
+def test_preview_time_limit_ends_the_run(qtbot, runner: DbRunner, lesson: Lesson) -> None:
+    editor = open_editor(qtbot, runner, lesson)
+    build_four_items(qtbot, editor)
+    editor.limited.click()
+    type_into(qtbot, editor.limit.lineEdit(), "2")
+    dialog = TestPreviewDialog(editor.header(), editor.drafts(), editor, seed=1)
+    qtbot.addWidget(dialog)
+    assert dialog.clock.text() == "Time left: 0:02"
+    assert dialog.answer_widget is not None
+    dialog.answer_widget.radios[0].click()  # the first item answered right, then time runs out
+    dialog._timer.timeout.emit()  # one second, without waiting for it
+    assert dialog.grade is None and dialog.clock.text() == "Time left: 0:01"
+    with qtbot.waitSignal(dialog.sig_graded) as graded:
+        dialog._timer.timeout.emit()
+    assert graded.args[0].score == 25 and not graded.args[0].passed
+    assert "Not passed" in dialog.outcome.text() and not dialog._timer.isActive()
