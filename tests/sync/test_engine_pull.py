@@ -1,0 +1,167 @@
+"""Pulling through the engine against the devstack: bounded, resumable pages (P2), cancel between pages,
+pending edits meeting pulled rows (P5), replacement sync (P6), schema version (P7), drift healing (P8)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from localdb import repo
+from sync.status import Stage, SyncProgress
+from sync.transport import PullPage
+from tests.sync.support import Device, DevicePark, PassThrough, School, server_row
+
+
+class PageLog(PassThrough):
+    """Records the size of every page, and can run something just before the first pull."""
+
+    def __init__(self, inner: Any, before_first_pull: Any = None) -> None:
+        super().__init__(inner)
+        self.sizes: list[int] = []
+        self.tables_asked: list[Sequence[str] | None] = []
+        self.before = before_first_pull
+
+    def pull(self, cursor: str | None, limit: int, tables: Sequence[str] | None = None) -> PullPage:
+        if self.before is not None:
+            self.before()
+            self.before = None
+        page = super().pull(cursor, limit, tables)
+        self.sizes.append(len(page.rows))
+        self.tables_asked.append(tables)
+        return page
+
+
+def _lessons(device: Device) -> set[str]:
+    return {r[0] for r in device.conn.execute("SELECT id FROM lessons")}
+
+
+def _teacher_with_lessons(school: School, devices: DevicePark, n: int) -> tuple[Device, list[str]]:
+    teacher = devices.new(school.add("teacher", "teacher"))
+    ids = [teacher.new_lesson(f"Lesson {i}") for i in range(n)]
+    assert teacher.sync().ok
+    return teacher, ids
+
+
+def test_p2_pages_are_bounded_and_a_cancelled_pull_resumes(school: School, devices: DevicePark) -> None:
+    _, ids = _teacher_with_lessons(school, devices, 7)
+    other = devices.new(school.emails["teacher"])
+    other.sync_parts.engine.page_size = 3
+    cancel = threading.Event()
+
+    def stop_after_first_page(event: SyncProgress) -> None:
+        if event.stage == Stage.PULL and event.rows_pulled > 0:
+            cancel.set()
+
+    other.sync_parts.engine.listener = stop_after_first_page
+    pages = PageLog(other.sync_parts.engine.transport)
+    other.wrap_transport(lambda inner: pages)
+
+    stopped = other.sync(cancel)
+    assert stopped.status == "cancelled"
+    assert pages.sizes and all(size <= 3 for size in pages.sizes)
+    assert len(pages.sizes) == 1  # the flag was honoured at the first page boundary
+    cursor = other.mirror.get_state("cursor")
+    assert cursor  # the applied page's cursor was kept with it
+    assert len(_lessons(other)) < 7
+
+    other.sync_parts.engine.listener = None
+    resumed = other.sync()
+    assert resumed.ok, resumed.message
+    assert _lessons(other) == set(ids)
+    assert all(size <= 3 for size in pages.sizes) and len(pages.sizes) >= 4
+
+
+def test_p5_pending_local_edit_meets_the_pulled_row_through_the_rules(
+    school: School, devices: DevicePark
+) -> None:
+    teacher, [lesson] = _teacher_with_lessons(school, devices, 1)
+    laptop = devices.new(school.emails["teacher"])
+    assert laptop.sync().ok
+    repo.update_lesson(teacher.conn, lesson_id=lesson, description="from the teacher's PC")
+    assert teacher.sync().ok
+
+    def edit_during_pull() -> None:
+        repo.update_lesson(laptop.conn, lesson_id=lesson, title="retitled on the laptop")
+
+    laptop.wrap_transport(lambda inner: PageLog(inner, edit_during_pull))
+    report = laptop.sync()
+
+    assert report.ok, report.message
+    row = laptop.row("lessons", lesson)
+    # Different fields: both kept; the local edit is still queued (P5 merged it, P4 did not drop it).
+    assert row["title"] == "retitled on the laptop" and row["description"] == "from the teacher's PC"
+    assert laptop.mirror.pending_count() == 1
+    assert laptop.sync().ok and teacher.sync().ok
+    assert teacher.row("lessons", lesson)["title"] == "retitled on the laptop"
+
+
+def test_p6_reset_is_a_replacement_sync_that_keeps_pending_changes(
+    school: School, devices: DevicePark
+) -> None:
+    teacher, ids = _teacher_with_lessons(school, devices, 3)
+    teacher.mirror.set_state("cursor", "an-epoch-long-gone:1:1")
+    made: list[str] = []
+
+    def edit_before_pull() -> None:
+        made.append(teacher.new_lesson("Written while the reset was on its way"))
+
+    teacher.wrap_transport(lambda inner: PageLog(inner, edit_before_pull))
+    report = teacher.sync()
+
+    assert report.ok, report.message
+    assert _lessons(teacher) == {*ids, *made}  # everything back, and the pending row kept
+    assert teacher.mirror.pending_count() == 1
+    assert teacher.sync().ok
+    assert server_row(teacher.server, "lessons", made[0])["title"] == "Written while the reset was on its way"
+
+
+def test_p7_app_older_than_the_server_minimum_keeps_working_offline(
+    school: School, devices: DevicePark
+) -> None:
+    teacher = devices.new(school.add("teacher", "teacher"))
+    lesson = teacher.new_lesson("Still here")
+    teacher.sync_parts.engine.app_schema = 0  # the server's min_app_schema is 1
+
+    report = teacher.sync()
+
+    assert report.status == "error" and "update the app" in report.message.lower()
+    assert report.pending == 1 and teacher.row("lessons", lesson)["title"] == "Still here"
+    assert server_row(teacher.server, "lessons", lesson) is None
+    repo.update_lesson(teacher.conn, lesson_id=lesson, description="local work goes on")
+    assert teacher.mirror.get_state("last_error") == report.message
+
+
+def test_p7_newer_server_schema_back_fills_the_tables(school: School, devices: DevicePark) -> None:
+    teacher, ids = _teacher_with_lessons(school, devices, 2)
+    server_version = int(teacher.mirror.get_state("schema_version"))
+    teacher.mirror.set_state("schema_version", str(server_version - 1))  # as if a column came since
+    pages = PageLog(teacher.sync_parts.engine.transport)
+    teacher.wrap_transport(lambda inner: pages)
+
+    report = teacher.sync()
+
+    assert report.ok, report.message
+    assert any(t is not None and "lessons" in t for t in pages.tables_asked)
+    assert report.pulled >= len(ids)
+    assert teacher.mirror.get_state("schema_version") == str(server_version)
+    assert teacher.mirror.pending_count() == 0
+
+
+def test_p8_drift_is_found_logged_and_healed(
+    school: School, devices: DevicePark, caplog: pytest.LogCaptureFixture
+) -> None:
+    teacher, ids = _teacher_with_lessons(school, devices, 3)
+    teacher.mirror.drop_row("lessons", ids[1])  # behind the engine's back, not queued
+    assert ids[1] not in _lessons(teacher)
+
+    with caplog.at_level(logging.WARNING, logger="sync.engine"):
+        report = teacher.sync()
+
+    assert report.ok, report.message
+    assert _lessons(teacher) == set(ids)
+    assert any("sanity check: lessons" in r.getMessage() for r in caplog.records)
+    assert teacher.mirror.pending_count() == 0
