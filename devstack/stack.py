@@ -118,9 +118,13 @@ class Stack:
 
     # -- front -----------------------------------------------------------------------------------------
 
-    def make_front(self) -> DevstackFront:
-        if not port_is_free(self.config.http_port):
+    def check_http_port(self) -> None:
+        """Refuse early (before minutes of set-up) when another program holds the HTTP port."""
+        if self.front_pid() is None and not port_is_free(self.config.http_port):
             raise StackError(f"port {self.config.http_port} is in use: pick another with --port")
+
+    def make_front(self) -> DevstackFront:
+        self.check_http_port()
         return DevstackFront(self.db_url, self.keys(), FrontSettings(port=self.config.http_port))
 
     def front_pid(self) -> int | None:
@@ -142,8 +146,7 @@ class Stack:
         running = self.front_pid()
         if running is not None:
             return running
-        if not port_is_free(self.config.http_port):
-            raise StackError(f"port {self.config.http_port} is in use: pick another with --port")
+        self.check_http_port()
         env = dict(os.environ)
         root = str(Path(__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
