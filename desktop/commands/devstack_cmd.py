@@ -158,8 +158,8 @@ def run_down(args: argparse.Namespace) -> int:
         result = Stack(folder).down()
     except _plain_errors() as exc:
         raise CommandError(str(exc)) from exc
-    stopped = [name for name, done in (("front", result["front_stopped"]), ("database", result["database_stopped"]))
-               if done]  # fmt: skip
+    parts = (("front", result["front_stopped"]), ("database", result["database_stopped"]))
+    stopped = [name for name, done in parts if done]
     print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running", file=sys.stderr)
     return 0
 
