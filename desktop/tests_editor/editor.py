@@ -352,6 +352,9 @@ class TestEditor(QWidget):
             self.problems.setText("\n".join(self.problems_now()))
 
     def _on_loaded(self, loaded: LoadedTest) -> None:
+        for test_type, form in self._forms.items():
+            kind = "image" if test_type == "illustration" else "video"
+            form.set_media_choices(loaded.media.get(kind, ()))
         self._show(loaded)
         self.setEnabled(True)
         self.sig_loaded.emit()

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCompleter,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -64,6 +65,7 @@ class ChoicesEditor(QWidget):
         super().__init__(parent)
         self._marks = marks
         self._placeholder = placeholder
+        self._completer: QCompleter | None = None
         self.edits: list[_RowEdit] = []
         self.radios: list[QRadioButton] = []
         self._group = QButtonGroup(self)
@@ -78,12 +80,20 @@ class ChoicesEditor(QWidget):
         layout.addLayout(self._rows)
         layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
 
+    def set_suggestions(self, completer: QCompleter) -> None:
+        """Offer these completions in every row (text2vid's video choices)."""
+        self._completer = completer
+        for edit in self.edits:
+            edit.setCompleter(completer)
+
     def add_row(self, text: str = "", *, focus: bool = False) -> _RowEdit:
         row = QWidget(self)
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
         edit = _RowEdit(text, row)
         edit.setPlaceholderText(self._placeholder)
+        if self._completer is not None:
+            edit.setCompleter(self._completer)
         edit.setAccessibleName(tr("Choice {n}").format(n=len(self.edits) + 1))
         edit.textChanged.connect(lambda _t: self.sig_changed.emit())
         edit.sig_move.connect(lambda d, e=edit: self.move_row(self.edits.index(e), d))
@@ -192,6 +202,19 @@ class ItemForm(QWidget):
             "illustration": tr("Question"),
             "ordering": tr("Instruction"),
         }[self.test_type]
+
+    def set_media_choices(self, paths: Sequence[str]) -> None:
+        """Suggest the mirror's media of this item's kind while the teacher types (any part of the path)."""
+        kind = MEDIA_KEY.get(self.test_type) or ("video" if self.test_type == "text2vid" else None)
+        if kind is None:
+            return
+        completer = QCompleter(list(paths), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        if self.media is not None:
+            self.media.setCompleter(completer)
+        else:
+            self.choices.set_suggestions(completer)
 
     @Slot()
     def _on_child_changed(self, *_args: object) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from desktop.tests_editor.items import ItemDraft, TestHeader, normalised
@@ -31,6 +31,8 @@ class LoadedTest:
     test_id: str | None
     header: TestHeader
     items: tuple[ItemDraft, ...]
+    #: kind ("video", "image") -> the mirror's media paths of that kind, offered as the teacher types
+    media: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _draft(item: Any) -> ItemDraft:
@@ -45,8 +47,29 @@ def _draft(item: Any) -> ItemDraft:
     )
 
 
+#: Enough suggestions to find a file by typing; the field also takes any id or path typed in full.
+MEDIA_SUGGESTIONS = 2000
+
+
+def media_paths(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    """The live media of the mirror by kind, for the media fields' suggestions."""
+    found: dict[str, tuple[str, ...]] = {}
+    for kind in ("video", "image"):
+        rows = conn.execute(
+            "SELECT coalesce(storage_path, id) FROM media_assets WHERE kind = ? AND deleted_at IS NULL"
+            " ORDER BY storage_path LIMIT ?",
+            (kind, MEDIA_SUGGESTIONS),
+        ).fetchall()
+        found[kind] = tuple(str(r[0]) for r in rows)
+    return found
+
+
 def load_test(conn: sqlite3.Connection, lesson_id: str, test_id: str | None = None) -> LoadedTest:
-    """The given test of a lesson, else its first test, else an empty new one."""
+    """The given test of a lesson (else its first test, else an empty new one) and the media to offer."""
+    return replace(_load_test(conn, lesson_id, test_id), media=media_paths(conn))
+
+
+def _load_test(conn: sqlite3.Connection, lesson_id: str, test_id: str | None) -> LoadedTest:
     detail = get_lesson(conn, lesson_id)
     if detail is None:
         raise LookupError("This lesson no longer exists on this PC.")
@@ -126,4 +149,4 @@ def save_test(
         saved = [d.with_changes(id=_save_item(conn, test_id, d, old_items.get(d.id))) for d in drafts]
         repo_tests.reorder_test_items(conn, test_id=test_id, item_ids=[str(d.id) for d in saved])
     log.info("test %s saved with %d items", test_id, len(saved))
-    return LoadedTest(loaded.lesson_id, loaded.lesson_title, test_id, header, tuple(saved))
+    return LoadedTest(loaded.lesson_id, loaded.lesson_title, test_id, header, tuple(saved), loaded.media)

@@ -317,3 +317,22 @@ def test_an_offline_profile_says_so(qtbot, bridge: SyncBridge) -> None:
     qtbot.addWidget(area)
     assert area.label.text() == "Working offline: no server is set up for this profile"
     assert not area.button.isEnabled()
+
+
+def test_pool_jobs_answer_on_the_gui_thread(qtbot) -> None:
+    from desktop.syncview.jobs import PoolRunner
+
+    runner = PoolRunner()
+    gui = QThread.currentThread()
+    answers: list[tuple[bool, bool]] = []
+
+    def job(_conn: object) -> bool:
+        return threading.current_thread() is threading.main_thread()
+
+    runner.submit(job, lambda ran_on_main: answers.append((ran_on_main, QThread.currentThread() is gui)))
+    qtbot.waitUntil(lambda: bool(answers))
+    assert answers == [(False, True)]  # ran on a pool thread, answered on the GUI thread
+    failures: list[BaseException] = []
+    runner.submit(lambda _c: 1 / 0, None, failures.append)
+    qtbot.waitUntil(lambda: bool(failures))
+    assert isinstance(failures[0], ZeroDivisionError) and not runner.busy

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -265,3 +266,30 @@ def test_preview_time_limit_ends_the_run(qtbot, runner: DbRunner, lesson: Lesson
         dialog._timer.timeout.emit()
     assert graded.args[0].score == 25 and not graded.args[0].passed
     assert "Not passed" in dialog.outcome.text() and not dialog._timer.isActive()
+
+
+def test_media_fields_suggest_the_mirrors_media(qtbot, runner: DbRunner, lesson: Lesson) -> None:
+    conn = lesson.connect()
+    org = conn.execute("SELECT organisation_id FROM lessons WHERE id = ?", (lesson.lesson_id,)).fetchone()[0]
+    media = (("video", "videos/hello.mp4"), ("video", "videos/night.mp4"), ("image", "pics/wave.png"))
+    for kind, path in media:
+        conn.execute(
+            "INSERT INTO media_assets (id, organisation_id, kind, storage_path) VALUES (?, ?, ?, ?)",
+            (str(uuid.uuid4()), org, kind, path),
+        )
+    conn.close()
+    editor = open_editor(qtbot, runner, lesson)
+    form = add(qtbot, editor, "vid2text")
+    assert form.media is not None
+    completer = form.media.completer()
+    completer.setCompletionPrefix("HELL")  # any part of the path, any case
+    assert completer.currentCompletion() == "videos/hello.mp4" and completer.completionCount() == 1
+    picture = add(qtbot, editor, "illustration")
+    assert picture.media is not None
+    picture.media.completer().setCompletionPrefix("wave")
+    assert picture.media.completer().currentCompletion() == "pics/wave.png"
+    videos = add(qtbot, editor, "text2vid")
+    qtbot.mouseClick(videos.choices.add_button, Qt.MouseButton.LeftButton)
+    row_completer = videos.choices.edits[-1].completer()
+    row_completer.setCompletionPrefix("night")
+    assert row_completer.currentCompletion() == "videos/night.mp4"
