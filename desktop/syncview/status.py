@@ -91,7 +91,8 @@ class SyncStatusArea(QWidget):
         if self._sync_now is None:
             return
         log.info("sync now requested from the status area")
-        self.button.setEnabled(False)
+        # The button follows the run's state (disabled while one runs), not the click: a click that starts
+        # nothing (a stopped scheduler) must not leave it disabled for ever.
         self._sync_now()
 
     @Slot(object)
@@ -138,6 +139,7 @@ class SyncTray(QSystemTrayIcon):
         if sync_now is not None:
             self.action_sync_now.triggered.connect(sync_now)
         self.setContextMenu(self._menu)
+        self._last_told: str | None = None
         bridge.sig_status.connect(self.on_status)
         bridge.sig_finished.connect(self.on_finished)
         self.on_status(bridge.snapshot)
@@ -149,8 +151,10 @@ class SyncTray(QSystemTrayIcon):
 
     @Slot(object)
     def on_finished(self, snap: SyncSnapshot) -> None:
-        if snap.last_error and snap.state not in ("ok",):
+        """A balloon when the outcome changes (online -> offline, ...), not at every retry while offline."""
+        if snap.state != self._last_told and snap.state not in ("ok", "cancelled"):
             self.showMessage("TutorDesk", words.status_text(snap), QSystemTrayIcon.MessageIcon.Warning)
+        self._last_told = snap.state
 
 
 def make_tray(
