@@ -179,9 +179,7 @@ def test_cut_all_pulls_the_cable(proxy: FaultProxy, client: httpx.Client) -> Non
 
     worker = threading.Thread(target=fetch)
     worker.start()
-    deadline = time.monotonic() + 30
-    while not proxy.stats.bytes_down and time.monotonic() < deadline:
-        time.sleep(0.01)  # polling the proxy's own counter: the test waits for a state, not for time
+    assert proxy.wait_until(lambda stats: stats.bytes_down > 0, 30)
     proxy.cut_all()
     worker.join(30)
     assert len(result) == 1
