@@ -40,7 +40,9 @@ log = logging.getLogger(__name__)
 
 PUSH_STATUSES = frozenset({"applied", "lost", "rejected"})
 #: PostgREST / HTTP codes that mean "the server is not reachable right now" rather than "it said no".
-_UNREACHABLE = {"502", "503", "504", "520", "521", "522", "523", "524", "530"}
+#: PGRST000-003: PostgREST cannot reach its database, or waited too long for a connection (503/504).
+_UNREACHABLE = {"502", "503", "504", "520", "521", "522", "523", "524", "530",
+                "PGRST000", "PGRST001", "PGRST002", "PGRST003"}
 _JWT_CODES = {"PGRST301", "PGRST302", "PGRST303"}
 
 
