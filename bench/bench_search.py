@@ -1,0 +1,342 @@
+"""Lessons list: full-text search and filters over a big mirror, beside the plain way and the physical limit.
+
+Builds a real mirror (migrated, triggers and FTS5 table on) with `--rows` lessons, two notes each, then times
+what the lessons screen does per keystroke or filter change: one page of 50 (`list_lessons`) and the total
+(`count_lessons`). Beside it, in the same run and on the same file:
+
+- the plain way: `LIKE '%term%'` over title, description and the notes (an EXISTS over `notes`), and, for the
+  filters, fetching every matching row and slicing the page in Python (what a naive list model does);
+- the physical limit: a bare `SELECT ... FROM lessons LIMIT 50`, and 50 primary-key lookups.
+
+Run: `python -m bench.bench_search [--rows 100000] [--repeat 30]`. Writes its section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import random
+import sqlite3
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from bench.report import ratio, write_section
+from localdb.mirror import Mirror
+from localdb.queries import LessonFilter, count_lessons, list_lessons
+from localdb.queries_lessons import _LIST_COLUMNS, _order, _where
+from localdb.triggers import FTS_SQL
+
+TOPICS = [
+    "fractions",
+    "decimals",
+    "percentages",
+    "greetings",
+    "colours",
+    "animals",
+    "farm",
+    "family",
+    "numbers",
+    "weather",
+    "seasons",
+    "body",
+    "food",
+    "clothes",
+    "school",
+    "transport",
+    "shapes",
+    "time",
+    "money",
+    "verbs",
+    "adjectives",
+    "questions",
+    "feelings",
+    "sports",
+    "music",
+    "hobbies",
+    "directions",
+    "shopping",
+    "health",
+    "house",
+    "kitchen",
+    "garden",
+    "ocean",
+    "planets",
+    "alphabet",
+    "vowels",
+    "rhymes",
+    "stories",
+]
+SYLLABLES = (
+    "ba be bi bo bu ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu ra re ri ro ru ta te ti to tu"
+)
+
+
+def vocabulary(rng: random.Random, size: int = 5000) -> list[str]:
+    """Made-up words (so every run builds the same text) plus the topic words teachers search for."""
+    syl = SYLLABLES.split()
+    words = {"".join(rng.choice(syl) for _ in range(rng.randint(2, 4))) for _ in range(size)}
+    return sorted(words) + list(TOPICS)
+
+
+def sentence(rng: random.Random, words: list[str], n: int) -> str:
+    return " ".join(rng.choice(words) for _ in range(n))
+
+
+def build(path: Path, rows: int, seed: int = 7) -> None:
+    """A mirror with `rows` lessons and two notes each, loaded as a pull would load it (not queued)."""
+    rng = random.Random(seed)
+    words = vocabulary(rng)
+    mirror = Mirror.open(path)
+    conn = mirror.connect()
+    org = str(uuid.uuid4())
+    conn.execute(
+        "UPDATE sync_state SET value = '1' WHERE key = 'applying'"
+    )  # pulled rows: no stamps, no outbox
+    for start in range(0, rows, 10_000):
+        with mirror.transaction(conn):
+            for n in range(start, min(rows, start + 10_000)):
+                lesson_id = str(uuid.uuid4())
+                # Notes first: the lesson's search row is then built once, with its notes (FTS triggers).
+                for position in range(2):
+                    conn.execute(
+                        "INSERT INTO notes (id, organisation_id, lesson_id, position, body)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        (str(uuid.uuid4()), org, lesson_id, position, sentence(rng, words, 30)),
+                    )
+                topic = rng.choice(TOPICS)
+                conn.execute(
+                    "INSERT INTO lessons (id, organisation_id, lesson_code, title, description, lesson_type,"
+                    " difficulty_level, is_active, published_at, updated_at, deleted_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        lesson_id, org, f"L-{n:06d}", f"{topic.title()} {sentence(rng, words, 3)}",
+                        sentence(rng, words, 15), rng.choice(("word", "sentence", "freestyle")),
+                        rng.randint(1, 5), int(rng.random() < 0.9),
+                        f"2026-0{rng.randint(1, 9)}-01T00:00:00.000000Z" if rng.random() < 0.7 else None,
+                        f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T10:00:00.000000Z",
+                        "2026-10-01T00:00:00.000000Z" if rng.random() < 0.02 else None,
+                    ),
+                )  # fmt: skip
+    conn.execute("UPDATE sync_state SET value = '0' WHERE key = 'applying'")
+    conn.execute("PRAGMA optimize")
+    mirror.close()
+
+
+#: Additions this benchmark proposes to the mirror's schema and connection. It applies them to its own copy
+#: only (the schema belongs to localdb.schema / localdb.triggers) and measures the list with and without them.
+PROPOSED_INDEXES = (
+    # title order for the list and the pages after it: a walk of the index instead of sorting every row
+    "CREATE INDEX ix_lessons_title_nocase ON lessons (title COLLATE NOCASE, id)",
+    # the totals under the list: counted from a small covering index instead of reading every lesson row
+    "CREATE INDEX ix_lessons_list"
+    " ON lessons (deleted_at, lesson_type, difficulty_level, is_active, published_at)",
+)
+PROPOSED_PRAGMAS = ("PRAGMA cache_size = -32768",)  # 32 MB page cache per connection (SQLite's default: 2 MB)
+
+
+def apply_proposals(conn: sqlite3.Connection) -> None:
+    """Add the proposed indexes, and rebuild `lessons_fts` with prefix indexes of 2 and 3 characters."""
+    for sql in PROPOSED_INDEXES:
+        conn.execute(sql)
+    for name in ("lessons_fts_insert", "lessons_fts_update", "lessons_fts_delete"):
+        conn.execute(f"DROP TRIGGER {name}")
+    for name in ("notes_fts_insert", "notes_fts_update", "notes_fts_delete"):
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("ALTER TABLE lessons_fts RENAME TO lessons_fts_old")
+    create = FTS_SQL[0].replace("remove_diacritics 2'", "remove_diacritics 2', prefix = '2 3'")
+    assert "prefix" in create, "the FTS table definition changed; update the benchmark"
+    conn.execute(create)
+    conn.execute(
+        "INSERT INTO lessons_fts (rowid, lesson_id, title, description, notes)"
+        " SELECT rowid, lesson_id, title, description, notes FROM lessons_fts_old"
+    )
+    conn.execute("DROP TABLE lessons_fts_old")
+    for sql in FTS_SQL[1:]:
+        conn.execute(sql)
+    conn.execute("INSERT INTO lessons_fts (lessons_fts) VALUES ('optimize')")
+    conn.execute("ANALYZE")
+
+
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """p50 and p95 in milliseconds over `repeat` runs, after one warm-up run."""
+    fn()
+    samples = []
+    for _ in range(repeat):
+        t0 = time.perf_counter_ns()
+        fn()
+        samples.append((time.perf_counter_ns() - t0) / 1e6)
+    samples.sort()
+    return statistics.median(samples), samples[min(len(samples) - 1, int(0.95 * len(samples)))]
+
+
+LIKE_SQL = (
+    "SELECT l.id, l.lesson_code, l.title, l.lesson_type, l.difficulty_level, l.is_active, l.published_at,"
+    " l.updated_at, l.deleted_at FROM lessons AS l"
+    " WHERE l.deleted_at IS NULL AND (?2 IS NULL OR l.lesson_type = ?2)"
+    " AND (l.title LIKE ?1 OR l.description LIKE ?1 OR EXISTS (SELECT 1 FROM notes AS n"
+    " WHERE n.lesson_id = l.id AND n.deleted_at IS NULL AND n.body LIKE ?1))"
+    " ORDER BY l.title COLLATE NOCASE, l.id LIMIT 50"
+)
+LIKE_COUNT = (
+    "SELECT count(*) FROM lessons AS l WHERE l.deleted_at IS NULL AND (l.title LIKE ?1"
+    " OR l.description LIKE ?1 OR EXISTS (SELECT 1 FROM notes AS n WHERE n.lesson_id = l.id"
+    " AND n.deleted_at IS NULL AND n.body LIKE ?1))"
+)
+BARE = "SELECT id, lesson_code, title, lesson_type, difficulty_level, is_active, published_at FROM lessons"
+BARE += " LIMIT 50"
+
+SEARCHES = ("fra", "fractions", "anim far", "gre", "kabe", "colours mo", "f")
+FILTERS: dict[str, LessonFilter] = {
+    "all, by title": LessonFilter(),
+    "type + difficulty, by title": LessonFilter(lesson_type="sentence", difficulty_level=3),
+    "published, newest first": LessonFilter(published=True, sort="updated_at", descending=True),
+    "inactive, by title": LessonFilter(active=False),
+    "trash": LessonFilter(trash=True),
+    "search + type": LessonFilter(search="fra", lesson_type="word"),
+}
+
+
+Timing = tuple[float, float]
+
+
+def _all_rows(conn: sqlite3.Connection, flt: LessonFilter) -> int:
+    """The naive list model: every matching row into memory in list order (then the page is sliced)."""
+    where, params = _where(flt)
+    sql = f"SELECT {_LIST_COLUMNS} FROM lessons AS l WHERE {where} ORDER BY {_order(flt)}"
+    return len(conn.execute(sql, params).fetchall())
+
+
+def cases() -> dict[str, LessonFilter]:
+    return {f"search `{term}`": LessonFilter(search=term) for term in SEARCHES} | FILTERS
+
+
+def measure_ours(conn: sqlite3.Connection, repeat: int) -> dict[str, tuple[int, Timing, Timing]]:
+    """Per case: matching rows, page of 50 (p50, p95), total count (p50, p95)."""
+    out = {}
+    for name, flt in cases().items():
+        page = timed(functools.partial(list_lessons, conn, flt, limit=50), repeat)
+        count = timed(functools.partial(count_lessons, conn, flt), repeat)
+        out[name] = (count_lessons(conn, flt), page, count)
+    return out
+
+
+def measure_plain(conn: sqlite3.Connection, repeat: int) -> dict[str, Timing]:
+    """Per case, the plain way: LIKE '%word%' page of 50 for searches, every matching row for filters."""
+    out: dict[str, Timing] = {}
+    for name, flt in cases().items():
+        if flt.search:
+            # LIKE cannot AND word prefixes across columns; it gets the first word, an easier task.
+            args = (f"%{flt.search.split()[0]}%", flt.lesson_type)
+
+            def like(args: tuple[str, str | None] = args) -> object:
+                return conn.execute(LIKE_SQL, args).fetchall()
+
+            out[name] = timed(like, repeat)
+        else:
+
+            def everything(flt: LessonFilter = flt) -> object:
+                return _all_rows(conn, flt)
+
+            out[name] = timed(everything, repeat)
+    return out
+
+
+def limit_rows(conn: sqlite3.Connection, repeat: int) -> Iterator[str]:
+    ids = [r[0] for r in conn.execute("SELECT id FROM lessons ORDER BY random() LIMIT 50")]
+
+    def lookups() -> object:
+        return [conn.execute("SELECT title FROM lessons WHERE id = ?", (i,)).fetchone() for i in ids]
+
+    bare = timed(lambda: conn.execute(BARE).fetchall(), repeat)
+    by_key = timed(lookups, repeat)
+    yield f"| bare `SELECT ... FROM lessons LIMIT 50` | {bare[0]:.2f} / {bare[1]:.2f} |"
+    yield f"| 50 primary-key lookups | {by_key[0]:.2f} / {by_key[1]:.2f} |"
+
+
+def _ms(t: Timing) -> str:
+    return f"{t[0]:.1f} / {t[1]:.1f}"
+
+
+def table(
+    shipped: dict[str, tuple[int, Timing, Timing]],
+    proposed: dict[str, tuple[int, Timing, Timing]],
+    plain: dict[str, Timing],
+) -> Iterator[str]:
+    yield (
+        "| case | rows | shipped: page | shipped: count | proposed: page | proposed: count | plain way "
+        "| plain / ours |"
+    )
+    yield "|---|---:|---:|---:|---:|---:|---:|---:|"
+    for name, (rows, page, count) in shipped.items():
+        _, p_page, p_count = proposed[name]
+        best = min(page[0], p_page[0])
+        yield (
+            f"| {name} | {rows:,} | {_ms(page)} | {_ms(count)} | {_ms(p_page)} | {_ms(p_count)} "
+            f"| {_ms(plain[name])} | {ratio(plain[name][0], best)} |"
+        )
+
+
+def report(path: Path, rows: int, repeat: int, build_seconds: float) -> str:
+    mirror = Mirror.open(path)
+    try:
+        conn = mirror.connect()
+        shipped = measure_ours(conn, repeat)
+        plain = measure_plain(conn, max(3, repeat // 10))
+        limits = list(limit_rows(conn, repeat))
+        with mirror.transaction(conn):
+            apply_proposals(conn)
+        for pragma in PROPOSED_PRAGMAS:
+            conn.execute(pragma)
+        proposed = measure_ours(conn, repeat)
+    finally:
+        mirror.close()
+    lines = [
+        "## Lessons list: search and filters (`bench/bench_search.py`)",
+        "",
+        f"{rows:,} lessons with two notes each (about 20 words per lesson, 60 in its notes) in a real"
+        f" migrated mirror file (built in {build_seconds:.0f} s). What the lessons screen runs per keystroke"
+        " or filter change: one page of 50 (`list_lessons`) and the total (`count_lessons`). Times in ms,"
+        f" p50 / p95 over {repeat} runs (the plain way: fewer). Target: p95 under 30 ms.",
+        "",
+        "- *shipped*: the mirror schema as it is; *proposed*: the same file after adding "
+        + "; ".join(f"`{sql}`" for sql in PROPOSED_INDEXES)
+        + "; `lessons_fts` with `prefix = '2 3'`; and `"
+        + "; ".join(PROPOSED_PRAGMAS)
+        + "`.",
+        "- *plain way*: searches as `LIKE '%word%'` over title, description and notes (page of 50, first "
+        "word "
+        "only); filters by loading every matching row (what a naive list model does).",
+        "",
+        *table(shipped, proposed, plain),
+        "",
+        "Physical limit on the same file (shipped schema):",
+        "",
+        "| query | p50 / p95 |",
+        "|---|---:|",
+        *limits,
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Lessons list search and filter benchmark")
+    parser.add_argument("--rows", type=int, default=100_000, help="lessons in the mirror (default 100000)")
+    parser.add_argument("--repeat", type=int, default=30, help="timed runs per query (default 30)")
+    parser.add_argument("--no-write", action="store_true", help="print the section instead of writing it")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "mirror.sqlite3"
+        t0 = time.perf_counter()
+        build(path, args.rows)
+        body = report(path, args.rows, args.repeat, time.perf_counter() - t0)
+    if not args.no_write:
+        write_section("search", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()
