@@ -22,9 +22,13 @@ from sync.transport import SupabaseTransport, make_http_client, parse_pull, pars
 NOW = "2026-11-23T12:00:00+00:00"
 INFO = {"server_time": NOW, "schema_version": 5, "min_app_schema": 1, "epoch": "e1", "device_id": "x"}
 ORG_ID = "0e000000-0000-4000-8000-0000000000aa"
-GOOD_ORG = {"t": "organisations", "r": {"id": ORG_ID, "created_at": NOW, "updated_at": NOW, "deleted_at": None,
-                                       "field_stamps": {}, "writer_device": None, "row_version": 1,
-                                       "name": "A school", "slug": "a-school", "country": None, "settings": {}}}
+ORG_ROW = {
+    "id": ORG_ID, "created_at": NOW, "updated_at": NOW, "deleted_at": None, "field_stamps": {},
+    "writer_device": None, "row_version": 1, "name": "A school", "slug": "a-school", "country": None,
+    "settings": {},
+}
+GOOD_ORG = {"t": "organisations", "r": ORG_ROW}
+BAD_TIME = {"t": "lessons", "r": {"id": "x", "updated_at": "yesterday-ish"}}
 
 
 def _page(rows: Any, **extra: Any) -> dict[str, Any]:
@@ -96,7 +100,7 @@ def engine_on(junk: tuple[Junk, str], tmp_path: Path) -> Iterator[SyncEngine]:
         (b"this is not json", "not JSON"),
         ([1, 2, 3], "a list, not an object"),
         ({"rows": "nope"}, "rows is not a list"),
-        (_page([GOOD_ORG, {"t": "lessons", "r": {"id": "x", "updated_at": "yesterday-ish"}}]), "bad timestamp"),
+        (_page([GOOD_ORG, BAD_TIME]), "bad timestamp"),
         (_page([GOOD_ORG, {"t": "no_such_table", "r": {"id": "x"}}]), "unknown table"),
         (_page([GOOD_ORG, {"t": "organisations"}]), "entry without a row"),
         (_page([GOOD_ORG], has_more="yes"), "has_more is not a bool"),
@@ -125,21 +129,24 @@ def test_the_good_page_of_those_cases_does_apply(junk: tuple[Junk, str], engine_
     assert engine_on.mirror.get_state("cursor") == "e1:5:1"
 
 
+JSON = "application/json"
+
+
 @pytest.mark.parametrize(
-    ("status", "body", "content_type", "expected"),
+    ("answer", "expected"),
     [
-        (503, {"code": "PGRST000", "message": "db down"}, "application/json", errors.Offline),
-        (502, b"<html>bad gateway</html>", "text/html", errors.Offline),
-        (404, {"code": "PGRST202", "message": "no such function"}, "application/json", errors.ServerError),
-        (500, {"code": "XX000", "message": "internal"}, "application/json", errors.ServerError),
-        (401, {"code": "PGRST303", "message": "JWT expired"}, "application/json", errors.SessionExpired),
+        ((503, {"code": "PGRST000", "message": "db down"}, JSON), errors.Offline),
+        ((502, b"<html>bad gateway</html>", "text/html"), errors.Offline),
+        ((404, {"code": "PGRST202", "message": "no such function"}, JSON), errors.ServerError),
+        ((500, {"code": "XX000", "message": "internal"}, JSON), errors.ServerError),
+        ((401, {"code": "PGRST303", "message": "JWT expired"}, JSON), errors.SessionExpired),
     ],
 )
 def test_http_failures_map_to_the_error_tree(
-    junk: tuple[Junk, str], engine_on: SyncEngine, status: int, body: Any, content_type: str, expected: type
+    junk: tuple[Junk, str], engine_on: SyncEngine, answer: tuple[int, Any, str], expected: type
 ) -> None:
     plan, _ = junk
-    plan.set("sync_register_device", status, body, content_type)
+    plan.set("sync_register_device", *answer)
     report = engine_on.run()
     assert isinstance(report.error, expected)
     assert report.status == expected.status
