@@ -15,6 +15,13 @@ create table public.sync_meta (
 );
 insert into public.sync_meta (schema_version) values (1);
 
+-- Devices read the server's metadata; only the server changes it.
+alter table public.sync_meta enable row level security;
+revoke all on table public.sync_meta from anon, authenticated;
+grant select on table public.sync_meta to authenticated;
+grant all on table public.sync_meta to service_role;
+create policy sync_meta_read on public.sync_meta for select to authenticated using (true);
+
 create sequence public.sync_row_version_seq;
 create sequence public.sync_change_seq;
 
@@ -28,6 +35,12 @@ create table public.sync_change_log (
   seq bigint not null,
   primary key (table_name, row_id)
 );
+-- No policy for callers on purpose: it names rows of the whole school. The feed reads it through
+-- sync_feed_page() (SECURITY DEFINER, filtered by the caller's school), the rows themselves under RLS.
+alter table public.sync_change_log enable row level security;
+revoke all on table public.sync_change_log from anon, authenticated;
+grant all on table public.sync_change_log to service_role;
+revoke all on sequence public.sync_row_version_seq, public.sync_change_seq from anon, authenticated;
 create index sync_change_log_feed_idx on public.sync_change_log (organisation_id, xid, seq);
 create index sync_change_log_table_feed_idx on public.sync_change_log (organisation_id, table_name, xid, seq);
 

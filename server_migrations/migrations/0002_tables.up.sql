@@ -273,4 +273,23 @@ create function public.sync_append_only_tables() returns text[]
 language sql immutable parallel safe
 as $$ select array['test_attempts', 'practice_sessions', 'audit_log'] $$;
 
+-- Supabase's default privileges give every API role everything on new tables; RLS (next migration) filters rows,
+-- and these grants narrow what each role may even try. anon gets nothing: sign in first.
+do $$
+declare
+  t text;
+begin
+  foreach t in array public.sync_tables() loop
+    execute format('revoke all on table public.%I from anon, authenticated', t);
+    execute format('grant all on table public.%I to service_role', t);
+    if t = any (public.sync_append_only_tables()) then
+      -- Append-only (C5): created once, never rewritten, not even by their owner.
+      execute format('grant select, insert on table public.%I to authenticated', t);
+    else
+      execute format('grant select, insert, update, delete on table public.%I to authenticated', t);
+    end if;
+  end loop;
+end
+$$;
+
 update public.sync_meta set schema_version = 2;

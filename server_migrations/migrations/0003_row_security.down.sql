@@ -1,18 +1,13 @@
 update public.sync_meta set schema_version = 2;
 do $$
 declare
+  t text;
   p record;
 begin
-  for p in select policyname, tablename from pg_policies where schemaname = 'public' loop
-    execute format('drop policy %I on public.%I', p.policyname, p.tablename);
-  end loop;
-end
-$$;
-do $$
-declare
-  t text;
-begin
-  foreach t in array public.sync_tables() || array['sync_meta', 'sync_change_log'] loop
+  foreach t in array public.sync_tables() loop
+    for p in select policyname from pg_policies where schemaname = 'public' and tablename = t loop
+      execute format('drop policy %I on public.%I', p.policyname, t);
+    end loop;
     execute format('alter table public.%I disable row level security', t);
   end loop;
 end

@@ -90,25 +90,9 @@ declare
 begin
   foreach t in array public.sync_tables() loop
     execute format('alter table public.%I enable row level security', t);
-    execute format('revoke all on table public.%I from anon, authenticated', t);
-    execute format('grant all on table public.%I to service_role', t);
-    if t = any (public.sync_append_only_tables()) then
-      execute format('grant select, insert on table public.%I to authenticated', t);
-    else
-      execute format('grant select, insert, update, delete on table public.%I to authenticated', t);
-    end if;
   end loop;
 end
 $$;
-alter table public.sync_meta enable row level security;
-alter table public.sync_change_log enable row level security;
-revoke all on table public.sync_meta, public.sync_change_log from anon, authenticated;
-grant select on table public.sync_meta to authenticated;
-grant all on table public.sync_meta, public.sync_change_log to service_role;
-revoke all on sequence public.sync_row_version_seq, public.sync_change_seq from anon, authenticated;
-
-create policy sync_meta_read on public.sync_meta for select to authenticated using (true);
--- sync_change_log: no policy for authenticated on purpose; the feed reads it through sync_feed_page().
 
 -- organisations
 create policy organisations_read on public.organisations for select to authenticated
