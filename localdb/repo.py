@@ -33,6 +33,7 @@ from localdb.repo_records import (
     record_practice_session,
     record_test_attempt,
 )
+from localdb.repo_settings import read_user_settings, update_user_settings
 from localdb.repo_tests import (
     add_test_item,
     create_test,
@@ -64,6 +65,7 @@ __all__ = [
     "grade",
     "item_credit",
     "publish_lesson",
+    "read_user_settings",
     "record_practice_session",
     "record_test_attempt",
     "reorder_notes",
@@ -74,4 +76,5 @@ __all__ = [
     "update_note",
     "update_test",
     "update_test_item",
+    "update_user_settings",
 ]

@@ -360,3 +360,29 @@ def test_a_full_disk_is_said_in_plain_words_and_nothing_is_half_written(conn: sq
     assert not conn.in_transaction
     assert rows(conn, "SELECT count(*) FROM lessons") == [(1,)]
     assert len(outbox(conn)) == queued
+
+
+# ---- user settings ----
+
+
+def test_user_settings_are_created_on_the_first_change_then_updated_field_by_field(
+    conn: sqlite3.Connection,
+) -> None:
+    profile = make_profile(conn)
+    me = {"user_id": profile.user_id, "organisation_id": profile.organisation_id}
+    assert repo.read_user_settings(conn, user_id=profile.user_id) == {}
+    repo.update_user_settings(conn, **me, app_theme="dark")
+    repo.update_user_settings(conn, **me, language=" fr ", notifications_enabled=False, daily_goal_minutes=20)
+    assert repo.read_user_settings(conn, user_id=profile.user_id) == {
+        "app_theme": "dark", "language": "fr", "notifications_enabled": False, "daily_goal_minutes": 20,
+        "sync_interval_minutes": None,
+    }  # fmt: skip
+    assert rows(conn, "SELECT count(*) FROM user_settings") == [(1,)]
+    assert outbox(conn)[-1] == (
+        "user_settings", "update", ["language", "notifications_enabled", "daily_goal_minutes"], None,
+    )  # fmt: skip
+    with pytest.raises(repo.ValidationError) as caught:
+        repo.update_user_settings(conn, **me, app_theme="pink")
+    assert caught.value.field == "app_theme"
+    with pytest.raises(repo.ValidationError):
+        repo.update_user_settings(conn, **me, sync_interval_minutes=0)
