@@ -273,3 +273,19 @@ def test_every_public_table_has_row_security(server: Server) -> None:
         "where n.nspname = 'public' and c.relkind = 'r' and not c.relrowsecurity"
     ).fetchall()
     assert rows == []
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "select sync_server_info()",
+        "select sync_pull(gen_random_uuid(), null, 10)",
+        "select sync_push(gen_random_uuid(), gen_random_uuid(), '[]')",
+        "select sync_counts()",
+    ],
+)
+def test_anon_cannot_call_the_sync_functions(server: Server, call: str) -> None:
+    conn = server.admin
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+        conn.execute("set local role anon")
+        conn.execute(call)  # type: ignore[arg-type]
