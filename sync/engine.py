@@ -128,7 +128,7 @@ class SyncEngine:
         self._enter(Stage.PUSH, tally)
         tally.push = push_outbox(
             self.mirror, self.transport, batch_size=self.batch_size, cancel=cancel,
-            on_batch=lambda totals: self._emit(Stage.PUSH, tally),
+            on_batch=lambda totals: self._on_batch(tally, totals),
         )
         self._enter(Stage.PULL, tally)
         tally.pull = pull_feed(
@@ -154,6 +154,10 @@ class SyncEngine:
             tally.warnings.append(warning)
         if self.mirror.get_state("schema_version") is None:
             self.mirror.set_state("schema_version", str(info.schema_version))
+
+    def _on_batch(self, tally: _Run, totals: PushTotals) -> None:
+        tally.push = totals  # the running totals, so the events count while the stage runs
+        self._emit(Stage.PUSH, tally)
 
     def _on_page(self, tally: _Run, totals: PullTotals, page: PullPage) -> None:
         tally.pull = totals

@@ -67,8 +67,9 @@ class Device:
         self.events: list[SyncProgress] = []
         self._sync: ProfileSync | None = None
 
-    def sign_in(self, email: str, password: str = PASSWORD) -> Profile:
-        self.profile = login(self.folder, self.server.url, self.server.anon_key, email, password)
+    def sign_in(self, email: str, password: str = PASSWORD, *, url: str | None = None) -> Profile:
+        """Sign in through the real login; `url` points the device elsewhere (e.g. a fault proxy)."""
+        self.profile = login(self.folder, url or self.server.url, self.server.anon_key, email, password)
         return self.profile
 
     @property
@@ -118,13 +119,13 @@ class DevicePark:
         self.root = root
         self.devices: list[Device] = []
 
-    def new(self, email: str | None = None) -> Device:
+    def new(self, email: str | None = None, *, url: str | None = None) -> Device:
         folder = self.root / f"device-{len(self.devices) + 1}"
         folder.mkdir(parents=True)
         device = Device(self.server, folder)
         self.devices.append(device)
         if email is not None:
-            device.sign_in(email)
+            device.sign_in(email, url=url)
         return device
 
     def close(self) -> None:
