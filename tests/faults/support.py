@@ -86,12 +86,12 @@ class Device:
 
 def comparable(table: str, row: dict[str, Any]) -> dict[str, Any]:
     """The part of a row two replicas must agree on: data columns (normalised by kind) and "deleted"."""
-    out = {column: _normal(kind, row.get(column)) for column, kind in table_spec(table).columns.items()}
+    out = {column: normal_value(kind, row.get(column)) for column, kind in table_spec(table).columns.items()}
     out["deleted"] = row.get("deleted_at") is not None
     return out
 
 
-def _normal(kind: str, value: Any) -> Any:
+def normal_value(kind: str, value: Any) -> Any:
     if value is None:
         return None
     if kind == "timestamp":
