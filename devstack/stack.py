@@ -25,6 +25,7 @@ from typing import Any
 
 from devstack.bootstrap import bootstrap_supabase
 from devstack.front import DevstackFront, FrontSettings
+from devstack.gotrue import AuthSettings
 from devstack.keys import StackKeys
 from devstack.pgcluster import PgCluster, PgClusterError, port_is_free
 
@@ -47,6 +48,8 @@ class StackError(Exception):
 class StackConfig:
     http_port: int
     db_port: int
+    #: Access-token lifetime in seconds (Supabase's `jwt_expiry`); short values let a demo show a refresh.
+    jwt_expiry: int = 3600
 
     def save(self, folder: Path) -> None:
         (folder / STACK_FILE).write_text(json.dumps(asdict(self)), encoding="utf-8")
@@ -57,17 +60,24 @@ class StackConfig:
             data = json.loads((folder / STACK_FILE).read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
-        return cls(int(data["http_port"]), int(data["db_port"]))
+        return cls(int(data["http_port"]), int(data["db_port"]), int(data.get("jwt_expiry", 3600)))
 
 
 class Stack:
-    def __init__(self, folder: Path, http_port: int | None = None, db_port: int | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        http_port: int | None = None,
+        db_port: int | None = None,
+        jwt_expiry: int | None = None,
+    ) -> None:
         self.folder = Path(folder).resolve()
         saved = StackConfig.load(self.folder)
         http = http_port or (saved.http_port if saved else DEFAULT_HTTP_PORT)
         # The database port sits next to the API port by default, as in Supabase's local stack (54321/54322).
         db = db_port or (saved.db_port if saved and not http_port else http + 1)
-        self.config = StackConfig(http, db)
+        expiry = jwt_expiry or (saved.jwt_expiry if saved else 3600)
+        self.config = StackConfig(http, db, expiry)
         self.cluster = PgCluster(self.folder, db)
 
     # -- facts -----------------------------------------------------------------------------------------
@@ -125,7 +135,10 @@ class Stack:
 
     def make_front(self) -> DevstackFront:
         self.check_http_port()
-        return DevstackFront(self.db_url, self.keys(), FrontSettings(port=self.config.http_port))
+        settings = FrontSettings(
+            port=self.config.http_port, auth=AuthSettings(access_token_lifetime=self.config.jwt_expiry)
+        )
+        return DevstackFront(self.db_url, self.keys(), settings)
 
     def front_pid(self) -> int | None:
         """The pid of a detached front that is still alive, else None."""

@@ -31,6 +31,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _add_dir(up)
     up.add_argument("--port", type=int, help="the HTTP port (default 54321, or the one used last time)")
     up.add_argument("--db-port", type=int, help="the PostgreSQL port (default: the HTTP port + 1)")
+    up.add_argument(
+        "--jwt-expiry",
+        type=int,
+        metavar="SECONDS",
+        help="access-token lifetime (default 3600, or the last one)",
+    )
     up.add_argument("--seed", choices=SEEDS, help="load sample data: 'demo' is a small school (see the docs)")
     up.add_argument("--detach", action="store_true", help="serve in the background and return at once")
     up.set_defaults(func=run_up)
@@ -91,7 +97,7 @@ def _up(args: argparse.Namespace) -> int:
     from devstack.stack import Stack  # noqa: PLC0415
     from server_migrations.runner import migrate  # noqa: PLC0415
 
-    stack = Stack(_stack_dir(args), http_port=args.port, db_port=args.db_port)
+    stack = Stack(_stack_dir(args), http_port=args.port, db_port=args.db_port, jwt_expiry=args.jwt_expiry)
     stack.check_http_port()
     stack.start_database(migrate=migrate)
     if args.seed == "demo":

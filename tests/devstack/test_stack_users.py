@@ -66,3 +66,20 @@ def test_devstack_fixture_signs_in_an_added_user(devstack: DevstackHandle) -> No
         # Row security lets the teacher read their own profile through the table endpoint.
         rows = client.table("users").select("*").order("id").range(0, 9).execute().data
     assert [row["id"] for row in rows] == [user_id]
+
+
+def test_token_lifetime_is_adjustable_for_a_block(devstack: DevstackHandle) -> None:
+    email = f"e-{uuid.uuid4().hex[:8]}@x.school"
+    devstack.add_user(email, "pass-word-1", "learner", org=f"School {uuid.uuid4().hex[:6]}")
+    with httpx.Client() as http:
+        client = create_client(
+            devstack.url,
+            devstack.anon_key,
+            ClientOptions(auto_refresh_token=False, persist_session=False, httpx_client=http),
+        )
+        with devstack.token_lifetime(120):
+            short = client.auth.sign_in_with_password({"email": email, "password": "pass-word-1"}).session
+        normal = client.auth.sign_in_with_password({"email": email, "password": "pass-word-1"}).session
+    assert short is not None and normal is not None
+    assert short.expires_in == 120
+    assert normal.expires_in == 3600
