@@ -66,7 +66,7 @@ def find_bin_dir() -> Path:
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     """True when a server could listen on the port now (binding as PostgreSQL and the front do)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        # Without this, closed connections lingering in TIME_WAIT would make a just-stopped stack's port "busy".
+        # Else closed connections lingering in TIME_WAIT would make a just-stopped stack's port look busy.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
