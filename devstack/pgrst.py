@@ -270,17 +270,68 @@ def _select_sql(
     order = _order_by(query.get("order", [""])[0], columns)
     offset, limit = _window(query, headers)
     statement = sql.SQL(
-        "select coalesce(json_agg(_t), '[]')::text, count(*) from (select {} from {}.{}{}{}) _t"
+        "select coalesce(json_agg(_t), '[]')::text, count(*) from (select {} from {}.{}{}{}{}) _t"
     ).format(
         chosen,
         sql.Identifier(SCHEMA),
         sql.Identifier(table),
+        _where(query, columns),
         order,
         sql.SQL(" limit {} offset {}").format(
             sql.Literal(limit) if limit is not None else sql.SQL("all"), sql.Literal(offset)
         ),
     )
     return statement, offset
+
+
+_RESERVED = {"select", "order", "limit", "offset", "columns", "on_conflict"}
+_OPERATORS = {
+    "eq": "=",
+    "neq": "<>",
+    "lt": "<",
+    "lte": "<=",
+    "gt": ">",
+    "gte": ">=",
+    "like": "like",
+    "ilike": "ilike",
+}
+_IS_VALUES = {"null": "null", "true": "true", "false": "false", "unknown": "unknown"}
+
+
+def _where(query: dict[str, list[str]], columns: list[str]) -> sql.Composable:
+    """PostgREST's filters `col=op.value` (with `not.`): eq neq lt lte gt gte like ilike is in."""
+    terms: list[sql.Composable] = []
+    for column, values in query.items():
+        if column in _RESERVED:
+            continue
+        if column not in columns:
+            raise RestError(pgrst_error(400, "42703", f"column {column} does not exist"))
+        terms.extend(_filter(column, value) for value in values)
+    if not terms:
+        return sql.SQL("")
+    return sql.SQL(" where ") + sql.SQL(" and ").join(terms)
+
+
+def _filter(column: str, expression: str) -> sql.Composable:
+    negate = expression.startswith("not.")
+    operator, _, value = expression.removeprefix("not.").partition(".")
+    target = sql.Identifier(column)
+    if operator in _OPERATORS:
+        # A literal of unknown type: Postgres reads it as the column's type, as it does for PostgREST.
+        term: sql.Composable = sql.SQL("{} {} {}").format(
+            target,
+            sql.SQL(_OPERATORS[operator]),
+            sql.Literal(value.replace("*", "%") if "like" in operator else value),
+        )
+    elif operator == "is" and value in _IS_VALUES:
+        term = sql.SQL("{} is {}").format(target, sql.SQL(_IS_VALUES[value]))
+    elif operator == "in" and value.startswith("(") and value.endswith(")"):
+        items = [item.strip().strip('"') for item in value[1:-1].split(",") if item.strip()]
+        listed = sql.SQL(", ").join(sql.Literal(item) for item in items)
+        term = sql.SQL("{} in ({})").format(target, listed) if items else sql.SQL("false")
+    else:
+        raise RestError(pgrst_error(400, "PGRST100", f'"failed to parse filter ({operator}.{value})"'))
+    return sql.SQL("not ({})").format(term) if negate else term
 
 
 def _chosen_columns(select: str, columns: list[str]) -> sql.Composable:

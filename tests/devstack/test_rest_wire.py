@@ -211,6 +211,12 @@ def test_table_read_pages_like_postgrest(front: Front) -> None:
     client = front.client()
     page = client.table("things").select("*").lt("id", 100).order("id").range(5, 9).execute().data
     assert [row["id"] for row in page] == [6, 7, 8, 9, 10]
+    top = client.table("things").select("id").lt("id", 100).order("id", desc=True).limit(2).execute().data
+    assert top == [{"id": 30}, {"id": 29}]  # the filter applies: rows added by other tests have ids >= 1000
+    picked = client.table("things").select("name").in_("id", [3, 4]).neq("id", 4).execute().data
+    assert picked == [{"name": "thing 3"}]
+    bad = httpx.get(f"{front.url}/rest/v1/things?nope=eq.1", headers=_headers(front))
+    assert (bad.status_code, bad.json()["code"]) == (400, "42703")
     answer = httpx.get(
         f"{front.url}/rest/v1/things?select=id&order=id.desc&offset=0&limit=3", headers=_headers(front)
     )
