@@ -47,6 +47,7 @@ _EXACT_STATUS = {
     "42883": 404,
     "42P01": 404,
     "42P17": 500,
+    "53400": 500,  # config limit exceeded: a server setting to fix, not a busy server to retry
     "P0001": 400,
 }
 _CLASS_STATUS = {

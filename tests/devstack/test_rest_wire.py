@@ -11,6 +11,7 @@ import pytest
 from postgrest.exceptions import APIError
 
 from devstack.front import MAX_BODY_BYTES
+from devstack.wire import status_for_sqlstate
 from tests.devstack.conftest import PASSWORD, Front
 
 pytestmark = pytest.mark.pg
@@ -245,3 +246,23 @@ def test_concurrent_calls_all_succeed(front: Front) -> None:
     with ThreadPoolExecutor(max_workers=16) as pool:
         statuses = list(pool.map(call, range(64)))
     assert statuses == [200] * 64
+
+
+@pytest.mark.parametrize(
+    ("sqlstate", "role", "status"),
+    [
+        ("42501", "anon", 401),
+        ("42501", "authenticated", 403),
+        ("23503", "authenticated", 409),
+        ("23502", "authenticated", 400),
+        ("22P02", "authenticated", 400),
+        ("08006", "authenticated", 503),
+        ("53300", "authenticated", 503),
+        ("53400", "authenticated", 500),
+        ("40001", "authenticated", 500),
+        ("42883", "authenticated", 404),
+        ("PT418", "authenticated", 418),
+    ],
+)
+def test_postgrest_status_table(sqlstate: str, role: str, status: int) -> None:
+    assert status_for_sqlstate(sqlstate, role) == status
