@@ -1,5 +1,6 @@
 """Pulling through the engine against the devstack: bounded, resumable pages (P2), cancel between pages,
-pending edits meeting pulled rows (P5), replacement sync (P6), schema version (P7), drift healing (P8)."""
+rows leaving a learner's view (P3), pending edits meeting pulled rows (P5), replacement sync (P6), schema
+version (P7), drift healing (P8)."""
 
 from __future__ import annotations
 
@@ -165,3 +166,24 @@ def test_p8_drift_is_found_logged_and_healed(
     assert _lessons(teacher) == set(ids)
     assert any("sanity check: lessons" in r.getMessage() for r in caplog.records)
     assert teacher.mirror.pending_count() == 0
+
+
+def test_p3_a_row_that_leaves_the_learners_view_leaves_the_device(
+    school: School, devices: DevicePark
+) -> None:
+    teacher = devices.new(school.add("teacher", "teacher"))
+    shown, withdrawn = teacher.new_lesson("Stays"), teacher.new_lesson("Withdrawn later")
+    for lesson in (shown, withdrawn):
+        repo.publish_lesson(teacher.conn, lesson_id=lesson)
+    assert teacher.sync().ok
+    learner = devices.new(school.add("learner", "learner"))
+    assert learner.sync().ok
+    assert _lessons(learner) == {shown, withdrawn}
+
+    repo.unpublish_lesson(teacher.conn, lesson_id=withdrawn)
+    assert teacher.sync().ok
+    report = learner.sync()
+
+    assert report.ok, report.message
+    assert _lessons(learner) == {shown}
+    assert learner.mirror.pending_count() == 0

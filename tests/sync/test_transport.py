@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from supabase import ClientOptions, create_client
@@ -18,6 +19,7 @@ from localdb.mirror import Mirror
 from sync import errors
 from sync.engine import SyncEngine
 from sync.transport import SupabaseTransport, make_http_client, parse_pull, parse_push, parse_server_info
+from tests.fixtures.faultproxy import FaultProxy
 
 NOW = "2026-11-23T12:00:00+00:00"
 INFO = {"server_time": NOW, "schema_version": 5, "min_app_schema": 1, "epoch": "e1", "device_id": "x"}
@@ -171,3 +173,27 @@ def test_parsers_reject_wrong_shapes() -> None:
         parse_push({**answer, "results": [{**result, "status": "maybe"}]}, sent)
     with pytest.raises(errors.MalformedAnswer):
         parse_push({**answer, "results": []}, sent)
+
+
+def test_s3_every_call_has_a_timeout_and_answers_come_compressed(
+    school: Any, devices: Any, server: Any
+) -> None:
+    http = make_http_client()
+    assert None not in (http.timeout.connect, http.timeout.read, http.timeout.write, http.timeout.pool)
+    http.close()
+    teacher = devices.new(school.add("teacher", "teacher"))
+    for n in range(30):
+        teacher.new_lesson(f"Lesson {n}", description="Say the word, then sign it. " * 20)
+    assert teacher.sync().ok
+    target = urlsplit(server.url)
+    with FaultProxy((str(target.hostname), int(target.port or 80))) as link:
+        other = devices.new(school.emails["teacher"], url=link.url)
+        assert other.sync().ok
+        pulled = link.stats.requests("sync_pull")
+    plain = sum(len(json.dumps(other.row("lessons", i))) for i in _lesson_ids(other))
+    assert plain > 20_000
+    assert sum(e.down_bytes for e in pulled) < plain / 3  # gzip on the wire, not the plain JSON
+
+
+def _lesson_ids(device: Any) -> list[str]:
+    return [r[0] for r in device.conn.execute("SELECT id FROM lessons")]
