@@ -74,6 +74,12 @@ class AuthApi:
             reply = _error_reply(
                 AuthRequestError(503, "unexpected_failure", "The auth service is busy."), versioned
             )
+        except psycopg.OperationalError as exc:
+            log.warning("auth database unreachable: %s", exc)
+            failure = AuthRequestError(
+                503, "unexpected_failure", "The auth service cannot reach its database."
+            )
+            reply = _error_reply(failure, versioned)
         if versioned:
             reply.headers["X-Supabase-Api-Version"] = API_VERSION
         return reply

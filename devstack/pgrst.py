@@ -80,6 +80,8 @@ class RestApi:
             return pgrst_error(
                 503, "PGRST003", "Timed out acquiring connection from connection pool.", str(exc)
             )
+        except psycopg.OperationalError as exc:
+            return _unreachable(exc)
 
     def read_table(
         self, table: str, query: dict[str, list[str]], headers: dict[str, str], path: str
@@ -96,6 +98,8 @@ class RestApi:
             return pgrst_error(
                 503, "PGRST003", "Timed out acquiring connection from connection pool.", str(exc)
             )
+        except psycopg.OperationalError as exc:
+            return _unreachable(exc)
 
     def authenticate(self, headers: dict[str, str]) -> Caller:
         """The caller's role and claims: the bearer token, else the apikey itself (a key is a JWT too)."""
@@ -175,11 +179,17 @@ def _enter_request(
     )
 
 
+def _unreachable(exc: psycopg.OperationalError) -> Reply:
+    """The database could not be reached: 503, so clients treat it as "try again later", like PostgREST."""
+    log.warning("database unreachable: %s", exc)
+    return pgrst_error(503, "PGRST001", "Database client error. Retrying the connection.", None)
+
+
 def _db_error(exc: psycopg.Error, role: str) -> Reply:
     diag = exc.diag
     sqlstate = diag.sqlstate or exc.sqlstate or "XX000"
     if isinstance(exc, psycopg.OperationalError) and not diag.sqlstate:
-        return pgrst_error(503, "PGRST001", "Database client error. Retrying the connection.", str(exc))
+        return _unreachable(exc)
     message = diag.message_primary or str(exc)
     log.debug("SQL error %s: %s", sqlstate, message)
     return pgrst_error(

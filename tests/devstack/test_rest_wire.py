@@ -266,3 +266,24 @@ def test_concurrent_calls_all_succeed(front: Front) -> None:
 )
 def test_postgrest_status_table(sqlstate: str, role: str, status: int) -> None:
     assert status_for_sqlstate(sqlstate, role) == status
+
+
+def test_database_down_is_503_for_both_apis(front: Front) -> None:
+    from supabase_auth.errors import AuthRetryableError
+
+    from devstack.front import DevstackFront
+    from devstack.pgcluster import free_port
+
+    orphan = DevstackFront(f"postgresql://postgres@127.0.0.1:{free_port()}/nowhere", front.keys).start()
+    try:
+        headers = {"apikey": front.keys.anon_key, "Authorization": f"Bearer {front.keys.anon_key}"}
+        answer = httpx.post(f"{orphan.url}/rest/v1/rpc/whoami", json={}, headers=headers)
+        assert (answer.status_code, answer.json()["code"]) == (503, "PGRST001")
+        front.url, saved = orphan.url, front.url
+        try:
+            with pytest.raises(AuthRetryableError):
+                front.client().auth.sign_in_with_password({"email": "a@b.c", "password": "whatever"})
+        finally:
+            front.url = saved
+    finally:
+        orphan.stop()
