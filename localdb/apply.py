@@ -6,7 +6,13 @@ is '1', so the triggers neither stamp nor queue what the server sent (P4); the f
 commit, and a rollback restores it too.
 
 Rows without a pending local edit are written in bulk (one executemany upsert per table: this is the hot path
-of a first sync). A row with a pending local edit meets the pulled row through the merge function (P5); what
+of a first sync). A row trigger costs SQLite about as much as the insert itself even when its WHEN clause is
+false (measured: bench/bench_apply_page.py), so apply_page drops the page's tables' triggers inside its own
+transaction, writes, refreshes `lessons_fts` set-based for the lessons it touched, and re-creates the triggers
+before the commit. DDL is transactional in SQLite: a crash or rollback restores them, and other connections
+never see them missing (they are blocked from writing by our write lock and read the committed schema).
+
+A row with a pending local edit meets the pulled row through the merge function (P5); what
 lost is kept in `conflicts` (C6) and the outbox entries stay, so the merged row is what gets pushed next.
 """
 
@@ -24,7 +30,8 @@ from typing import Any
 from localdb.conflicts import record_conflict
 from localdb.outbox import pending_restore_of
 from localdb.tables import TABLE_NAMES, data_columns
-from localdb.wire import codec
+from localdb.triggers import SEARCH_REFRESH_SQL, table_triggers
+from localdb.wire import codec, dump_json
 
 __all__ = ["ApplyResult", "MergeFn", "apply_page", "applying", "reset_table", "table_checksum", "write_rows"]
 
@@ -157,6 +164,30 @@ def _remove(conn: sqlite3.Connection, removed: Sequence[tuple[str, str]]) -> Non
         conn.executemany(f"DELETE FROM {table} WHERE id = ?", [(i,) for i in ids if i not in keep])
 
 
+@contextmanager
+def _triggers_suspended(conn: sqlite3.Connection, tables: Iterable[str]) -> Iterator[None]:
+    """Drop the tables' triggers for the rest of the open transaction's body, then re-create them."""
+    triggers = [t for table in sorted(set(tables)) for t in table_triggers(table)]
+    for name, _ in triggers:
+        conn.execute(f"DROP TRIGGER {name}")
+    yield  # on error no re-creation: the caller's rollback brings them back
+    for _, sql in triggers:
+        conn.execute(sql)
+
+
+def _search_ids(conn: sqlite3.Connection, ordered: list[tuple[str, list[Mapping[str, Any]]]]) -> set[str]:
+    """Lessons whose search row the page changes: its lessons, and the old and new lessons of its notes."""
+    ids: set[str] = set()
+    for table, batch in ordered:
+        if table == "lessons":
+            ids.update(r["id"] for r in batch)
+        elif table == "notes":
+            ids.update(r["lesson_id"] for r in batch if r.get("lesson_id"))
+            old = "SELECT DISTINCT lesson_id FROM notes WHERE id IN (SELECT value FROM json_each(?))"
+            ids.update(r[0] for r in conn.execute(old, (dump_json([r["id"] for r in batch]),)) if r[0])
+    return ids
+
+
 def apply_page(
     conn: sqlite3.Connection,
     rows: Sequence[tuple[str, Mapping[str, Any]]],
@@ -166,10 +197,16 @@ def apply_page(
 ) -> ApplyResult:
     """Apply a page inside the caller's transaction: tombstones first, merges, removals, then the cursor."""
     applied = merged = conflicts = 0
+    ordered = _ordered(rows)
     with applying(conn):
-        for table, batch in _ordered(rows):
-            a, m, k = write_rows(conn, table, batch, merge)
-            applied, merged, conflicts = applied + a, merged + m, conflicts + k
+        search = _search_ids(conn, ordered)
+        with _triggers_suspended(conn, (table for table, _ in ordered)):
+            for table, batch in ordered:
+                a, m, k = write_rows(conn, table, batch, merge)
+                applied, merged, conflicts = applied + a, merged + m, conflicts + k
+            if search:
+                for sql in SEARCH_REFRESH_SQL:
+                    conn.execute(sql, (dump_json(sorted(search)),))
         _remove(conn, removed)
         conn.execute(
             "INSERT INTO sync_state (key, value) VALUES ('cursor', ?) "

@@ -23,7 +23,14 @@ from __future__ import annotations
 
 from localdb.tables import TABLES, TableSpec
 
-__all__ = ["FTS_SQL", "drop_trigger_sql", "outbox_trigger_sql", "trigger_names"]
+__all__ = [
+    "FTS_SQL",
+    "SEARCH_REFRESH_SQL",
+    "drop_trigger_sql",
+    "outbox_trigger_sql",
+    "table_triggers",
+    "trigger_names",
+]
 
 _STATE = "(SELECT value FROM sync_state WHERE key = '{}')"
 NOT_APPLYING = f"coalesce({_STATE.format('applying')}, '0') <> '1'"
@@ -150,4 +157,28 @@ END""",
     f"""CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
   {_REFRESH_NOTES.format(lesson="OLD.lesson_id")}
 END""",
+)
+
+
+def table_triggers(table: str) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of every trigger on `table`: apply.py suspends and re-creates them."""
+    found = []
+    spec = next(s for s in TABLES if s.name == table)
+    for name, sql in zip(("insert", "update", "delete"), outbox_trigger_sql(spec), strict=True):
+        found.append((f"outbox_{table}_{name}", sql))
+    for sql in FTS_SQL[1:]:
+        name = sql.split()[2]
+        if sql.split(" ON ", 1)[1].split()[0] == table:
+            found.append((name, sql))
+    return found
+
+
+#: Set-based refresh of the search rows of the lessons whose ids are in the JSON array parameter (used by
+#: apply.py while the per-row triggers are suspended; upserts keep a lesson's rowid).
+SEARCH_REFRESH_SQL: tuple[str, ...] = (
+    "DELETE FROM lessons_fts WHERE rowid IN "
+    "(SELECT rowid FROM lessons WHERE id IN (SELECT value FROM json_each(?)))",
+    "INSERT INTO lessons_fts (rowid, lesson_id, title, description, notes) "
+    f"SELECT rowid, id, title, description, {_NOTES_OF.format(lesson='lessons.id')} FROM lessons "
+    "WHERE id IN (SELECT value FROM json_each(?))",
 )

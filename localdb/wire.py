@@ -47,9 +47,13 @@ def canonical_timestamp(value: Any) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+# json.dumps with non-default options builds a new encoder per call; one shared encoder is ~2x faster.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dump_json(value: Any) -> str:
     """Compact JSON text, non-ASCII kept as it is (smaller and readable in the file)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def _json_in(value: Any) -> str | None:
@@ -94,13 +98,8 @@ class Codec:
         self.table = table
         self.columns: tuple[str, ...] = tuple(spec.all_columns)
         kinds = spec.all_columns
-        self._in = [(c, _TO_STORAGE.get(kinds[c])) for c in self.columns]
         self._out = [(i, c, _FROM_STORAGE.get(kinds[c])) for i, c in enumerate(self.columns)]
-
-    def to_storage(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
-        """A wire row as a tuple in `columns` order (missing keys are NULL)."""
-        get = row.get
-        return tuple(conv(get(c)) if conv is not None else get(c) for c, conv in self._in)
+        self.to_storage = _compile_to_storage(self.columns, kinds)
 
     def to_wire(self, row: Sequence[Any] | sqlite3.Row) -> dict[str, Any]:
         """A stored row (selected in `columns` order) as a wire dict."""
@@ -109,6 +108,25 @@ class Codec:
     @property
     def select_list(self) -> str:
         return ", ".join(self.columns)
+
+
+def _compile_to_storage(
+    columns: Sequence[str], kinds: Mapping[str, str]
+) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """One straight-line function per table: `row -> tuple` in `columns` order (missing keys are NULL).
+
+    Applying a first sync converts hundreds of thousands of rows; a generated tuple expression is about twice
+    as fast as looping over (column, converter) pairs. Column names come from tables.py, never from input.
+    """
+    env: dict[str, Any] = {f"conv_{kind}": conv for kind, conv in _TO_STORAGE.items() if conv is not None}
+    parts = []
+    for c in columns:
+        conv = _TO_STORAGE.get(kinds[c])
+        parts.append(f"conv_{kinds[c]}(get({c!r}))" if conv is not None else f"get({c!r})")
+    source = f"def to_storage(row):\n    get = row.get\n    return ({', '.join(parts)},)\n"
+    exec(compile(source, f"<to_storage {len(columns)} columns>", "exec"), env)
+    function: Callable[[Mapping[str, Any]], tuple[Any, ...]] = env["to_storage"]
+    return function
 
 
 @cache

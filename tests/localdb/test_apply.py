@@ -261,3 +261,45 @@ def test_normalises_pulled_timestamps_to_the_canonical_form(mirror: Mirror) -> N
     assert stored["published_at"] == "2025-03-01T10:00:00.500000Z"
     assert stored["created_at"] == "2025-03-01T10:00:00.000000Z"
     assert ORG in _as_json(stored)
+
+
+def triggers(mirror: Mirror) -> set[str]:
+    return {r[0] for r in mirror.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+
+
+def test_the_triggers_are_back_after_a_page_and_after_a_failed_page(mirror: Mirror) -> None:
+    before = triggers(mirror)
+    row = wire_row("lessons")
+    mirror.apply_page([("lessons", row), ("notes", wire_row("notes"))], "e:1", merge_fieldwise)
+    assert triggers(mirror) == before
+    mirror.conn.execute("UPDATE lessons SET title = 'local' WHERE id = ?", (row["id"],))
+    assert mirror.pending_count() == 1  # capture works again at once
+
+    def exploding_merge(*args: Any) -> tuple[dict[str, Any], list[str]]:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        mirror.apply_page([("lessons", dict(row, title="theirs"))], "e:2", exploding_merge)
+    assert triggers(mirror) == before
+
+
+def search(mirror: Mirror, words: str) -> list[str]:
+    sql = "SELECT lesson_id FROM lessons_fts WHERE lessons_fts MATCH ? ORDER BY lesson_id"
+    return [r[0] for r in mirror.conn.execute(sql, (words,))]
+
+
+def test_the_search_index_follows_pulled_lessons_and_notes(mirror: Mirror) -> None:
+    a, b = wire_row("lessons", title="Fractions"), wire_row("lessons", title="Verbs")
+    note = wire_row("notes", lesson_id=a["id"], body="numerator", position=1)
+    mirror.apply_page([("lessons", a), ("lessons", b), ("notes", note)], "e:1", merge_fieldwise)
+    assert search(mirror, "numerator") == [a["id"]] and search(mirror, "verbs") == [b["id"]]
+    moved = dict(note, lesson_id=b["id"], body="denominator")
+    mirror.apply_page([("lessons", dict(a, title="Decimals")), ("notes", moved)], "e:2", merge_fieldwise)
+    assert search(mirror, "fractions") == [] and search(mirror, "decimals") == [a["id"]]
+    assert search(mirror, "numerator") == [] and search(mirror, "denominator") == [b["id"]]
+    mirror.apply_page([("notes", dict(moved, deleted_at=ts(9)))], "e:3", merge_fieldwise)
+    assert search(mirror, "denominator") == []
+    mirror.apply_page([], "e:4", merge_fieldwise, removed=[("lessons", b["id"])])
+    assert search(mirror, "verbs") == []
+    rows = mirror.conn.execute("SELECT count(*) FROM lessons_fts").fetchone()[0]
+    assert rows == 1
