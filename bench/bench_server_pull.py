@@ -1,0 +1,385 @@
+"""How fast the server's change feed serves a device: sync_pull beside the plain way and the physical limit.
+
+One run, on a throwaway PostgreSQL 15 cluster with the Supabase bootstrap and every server migration:
+
+1. A table of --rows lessons (default 1,000,000) made with generate_series, with their change-log entries.
+2. A teacher pulls all of it in pages of --page rows (default 5,000) through `sync_pull`, called as PostgREST
+   calls it (SET LOCAL ROLE authenticated + request.jwt.claims, one transaction per page).
+3. The plain way: the same rows read as PostgREST's table endpoint would page them (keyset on id, RLS on).
+4. The limit: `COPY (select to_json(...)) TO STDOUT` of the same rows as the superuser, no RLS, no feed.
+5. EXPLAIN of the feed query and of the page's row lookup, to show index scans only.
+6. --devices (default 500) simulated devices each doing a no-change pull, from a pool of --workers
+   connections (and, when the devstack's HTTP front is there, through it): p50 and p95 latency.
+
+Writes its section into docs/benchmarks.md. `--rows 100000` runs in well under a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from bench.report import ratio, write_section
+from devstack.bootstrap import bootstrap_supabase
+from devstack.pgcluster import PgCluster
+from server_migrations.runner import migrate
+
+log = logging.getLogger(__name__)
+
+CHUNK = 100_000  # rows per generating transaction: the feed sees many transactions, as in real life
+
+
+def claims(user: str, org: str, role: str) -> dict[str, Any]:
+    return {
+        "sub": user,
+        "role": "authenticated",
+        "aud": "authenticated",
+        "app_metadata": {"tutordesk_role": role, "organisation_id": org},
+    }
+
+
+@contextmanager
+def as_user(conn: psycopg.Connection[Any], who: dict[str, Any]) -> Iterator[psycopg.Connection[Any]]:
+    with conn.transaction():
+        conn.execute("set local role authenticated")
+        conn.execute("select set_config('request.jwt.claims', %s, true)", (json.dumps(who),))
+        yield conn
+
+
+def add_user(conn: psycopg.Connection[Any], org: str, role: str) -> str:
+    user = str(uuid.uuid4())
+    conn.execute("insert into auth.users (id, email) values (%s, %s)", (user, f"{user}@bench.example"))
+    conn.execute(
+        "insert into users (id, organisation_id, role, nickname) values (%s, %s, %s, 'bench')",
+        (user, org, role),
+    )
+    return user
+
+
+def generate(conn: psycopg.Connection[Any], rows: int) -> tuple[str, str]:
+    """A school, a teacher and `rows` lessons with their change-log entries; returns (org, teacher)."""
+    org = str(uuid.uuid4())
+    conn.execute("insert into organisations (id, name) values (%s, 'Bench school')", (org,))
+    teacher = add_user(conn, org, "teacher")
+    # Bulk import path: the per-row triggers would do the same work one row at a time.
+    conn.execute("alter table lessons disable trigger user")
+    try:
+        for start in range(0, rows, CHUNK):
+            count = min(CHUNK, rows - start)
+            with conn.transaction():
+                conn.execute(
+                    """
+                    with made as (
+                      insert into lessons (id, organisation_id, author_id, title, description,
+                                           lesson_type, difficulty_level, is_active, published_at,
+                                           field_stamps, row_version)
+                      select gen_random_uuid(), %(org)s, %(teacher)s, 'Lesson ' || g, repeat('words ', 20),
+                             'word', 1 + g %% 5, true, now(),
+                             jsonb_build_object('title',
+                                                sync_canonical(now()) || '|' || sync_server_device()),
+                             nextval('sync_row_version_seq')
+                      from generate_series(%(start)s, %(end)s) g
+                      returning id
+                    )
+                    insert into sync_change_log (table_name, row_id, organisation_id, xid, seq)
+                    select 'lessons', id, %(org)s, pg_current_xact_id(), nextval('sync_change_seq') from made
+                    """,
+                    {"org": org, "teacher": teacher, "start": start + 1, "end": start + count},
+                )
+    finally:
+        conn.execute("alter table lessons enable trigger user")
+    conn.execute("vacuum analyze lessons")
+    conn.execute("vacuum analyze sync_change_log")
+    return org, teacher
+
+
+def timed(run: Callable[[], int]) -> tuple[int, float]:
+    start = time.perf_counter()
+    count = run()
+    return count, time.perf_counter() - start
+
+
+def pull_everything(conn: psycopg.Connection[Any], who: dict[str, Any], device: str, page: int) -> int:
+    cursor, total = None, 0
+    while True:
+        with as_user(conn, who):
+            answer = conn.execute(
+                "select sync_pull(%s, %s, %s)::text as a", (device, cursor, page)
+            ).fetchone()
+        assert answer is not None
+        body = json.loads(answer["a"])  # the JSON text PostgREST would send, parsed as the device would
+        total += len(body["rows"])
+        cursor = body["cursor"]
+        if not body["has_more"]:
+            return total
+
+
+def plain_keyset(conn: psycopg.Connection[Any], who: dict[str, Any], page: int) -> int:
+    """What a client paging PostgREST's /lessons?id=gt.X&order=id&limit=N would cost (RLS on)."""
+    last, total = "00000000-0000-0000-0000-000000000000", 0
+    while True:
+        with as_user(conn, who):
+            answer = conn.execute(
+                "select coalesce(json_agg(x order by x.id), '[]')::text as a, max(x.id::text) as last "
+                "from (select * from lessons where id > %s order by id limit %s) x",
+                (last, page),
+            ).fetchone()
+        assert answer is not None
+        rows = json.loads(answer["a"])
+        total += len(rows)
+        if len(rows) < page:
+            return total
+        last = answer["last"]
+
+
+def copy_limit(conn: psycopg.Connection[Any]) -> int:
+    total = 0
+    with conn.cursor().copy("copy (select to_json(l) from lessons l) to stdout") as copy:
+        for _block in copy:
+            total += 1
+    return int(conn.execute("select count(*) as n from lessons").fetchone()["n"])  # type: ignore[index]
+
+
+def explain(conn: psycopg.Connection[Any], org: str, who: dict[str, Any]) -> str:
+    feed = conn.execute(
+        "explain (analyze, costs off, timing off, summary off) "
+        "select table_name, row_id, xid, seq from sync_change_log "
+        "where organisation_id = %s and (xid, seq) > ('0'::xid8, 0::bigint) "
+        "and xid < pg_snapshot_xmin(pg_current_snapshot()) order by xid, seq limit 5001",
+        (org,),
+    ).fetchall()
+    ids = [
+        r["row_id"]
+        for r in conn.execute("select row_id from sync_change_log order by xid, seq limit 5000").fetchall()
+    ]
+    with as_user(conn, who):
+        rows = conn.execute(
+            "explain (analyze, costs off, timing off, summary off) "
+            "select to_jsonb(x) from unnest(%s::text[], %s::uuid[]) with ordinality as e(tbl, id, ord) "
+            "join public.lessons x on x.id = e.id where e.tbl = 'lessons'",
+            (["lessons"] * len(ids), ids),
+        ).fetchall()
+    lines = ["-- the feed (sync_feed_page)"] + [r["QUERY PLAN"] for r in feed]
+    lines += ["-- the page's rows (sync_page_rows), RLS on"] + [r["QUERY PLAN"] for r in rows]
+    return "\n".join(lines)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def feed_end(conn: psycopg.Connection[Any]) -> str:
+    row = conn.execute(
+        "select m.epoch || ':' || c.xid || ':' || c.seq as cursor from sync_meta m, "
+        "(select xid, seq from sync_change_log order by xid desc, seq desc limit 1) c"
+    ).fetchone()
+    assert row is not None
+    return str(row["cursor"])
+
+
+def make_devices(dsn: str, org: str, devices: int) -> list[tuple[str, str]]:
+    """`devices` learners of the big school, each with a registered device: (learner, device)."""
+    made = []
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for _ in range(devices):
+            learner, device = add_user(conn, org, "learner"), str(uuid.uuid4())
+            conn.execute(
+                "insert into devices (id, user_id, organisation_id, name) values (%s, %s, %s, 'bench')",
+                (device, learner, org),
+            )
+            made.append((learner, device))
+    return made
+
+
+def no_change_sql(
+    dsn: str, org: str, cursor: str, devices: list[tuple[str, str]], workers: int
+) -> list[float]:
+    """Every device asks for what is new after the end of the feed, from a pool of `workers` connections."""
+    conns = [psycopg.connect(dsn, autocommit=True, row_factory=dict_row) for _ in range(workers)]
+    free = list(conns)
+
+    def one(pair: tuple[str, str]) -> float:
+        conn = free.pop()  # the pool has one connection per worker thread
+        try:
+            start = time.perf_counter()
+            with as_user(conn, claims(pair[0], org, "learner")):
+                answer = conn.execute(
+                    "select sync_pull(%s, %s, 5000)::text as a", (pair[1], cursor)
+                ).fetchone()
+            elapsed = time.perf_counter() - start
+            assert answer is not None and json.loads(answer["a"])["rows"] == []
+            return elapsed
+        finally:
+            free.append(conn)
+
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(one, devices))
+    finally:
+        for conn in conns:
+            conn.close()
+
+
+def no_change_http(
+    dsn: str, org: str, cursor: str, devices: list[tuple[str, str]], workers: int
+) -> list[float]:
+    """The same through the devstack's HTTP front (PostgREST's wire: JWT per request, JSON over HTTP)."""
+    import httpx
+
+    from devstack.front import DevstackFront, FrontSettings
+    from devstack.keys import StackKeys
+
+    keys = StackKeys.generate()
+    front = DevstackFront(dsn, keys, FrontSettings(pool_size=workers)).start()
+    local = threading.local()
+
+    def one(pair: tuple[str, str]) -> float:
+        client = getattr(local, "client", None)
+        if client is None:
+            client = local.client = httpx.Client(base_url=front.url, timeout=60)
+        token, _ = keys.access_token(claims(pair[0], org, "learner"), 3600)
+        headers = {"apikey": keys.anon_key, "Authorization": f"Bearer {token}"}
+        start = time.perf_counter()
+        reply = client.post(
+            "/rest/v1/rpc/sync_pull",
+            json={"p_device_id": pair[1], "p_cursor": cursor, "p_limit": 5000},
+            headers=headers,
+        )
+        elapsed = time.perf_counter() - start
+        reply.raise_for_status()
+        assert reply.json()["rows"] == []
+        return elapsed
+
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(one, devices))
+    finally:
+        front.stop()
+
+
+def latency_line(name: str, values: list[float]) -> str:
+    p50, p95 = percentile(values, 0.50) * 1000, percentile(values, 0.95) * 1000
+    return f"| {name} | {len(values)} | {p50:.1f} ms | {p95:.1f} ms |"
+
+
+def measure(dsn: str, args: argparse.Namespace) -> str:
+    with psycopg.connect(dsn, autocommit=True, row_factory=dict_row) as conn:
+        started = time.perf_counter()
+        org, teacher = generate(conn, args.rows)
+        made = time.perf_counter() - started
+        log.info("generated %s rows in %.1f s", args.rows, made)
+        who = claims(teacher, org, "teacher")
+        device = str(uuid.uuid4())
+        with as_user(conn, who):
+            conn.execute("select sync_register_device(%s, 'bench', '0')", (device,))
+        ours = timed(lambda: pull_everything(conn, who, device, args.page))
+        plain = timed(lambda: plain_keyset(conn, who, args.page))
+        limit = timed(lambda: copy_limit(conn))
+        plans = explain(conn, org, who)
+    # The feed also carries the school and the teacher themself; the table reads see the lessons only.
+    assert ours[0] == args.rows + 2 and plain[0] == limit[0] == args.rows, (ours, plain, limit)
+    devices = make_devices(dsn, org, args.devices)
+    with psycopg.connect(dsn, autocommit=True, row_factory=dict_row) as conn:
+        cursor = feed_end(conn)  # after the devices' own users: nothing new for anyone
+    sql_latency = no_change_sql(dsn, org, cursor, devices, args.workers)
+    lines = [latency_line(f"SQL, {args.workers} connections", sql_latency)]
+    try:
+        http_latency = no_change_http(dsn, org, cursor, devices, args.workers)
+        lines.append(latency_line(f"HTTP front, {args.workers} clients", http_latency))
+    except ImportError as exc:  # the devstack's front is optional for this bench
+        lines.append(f"| HTTP front | not available ({exc}) | | |")
+    return report(args, ours=ours, plain=plain, limit=limit, plans=plans, latency=lines)
+
+
+def rate(result: tuple[int, float]) -> str:
+    return f"{result[0] / result[1]:,.0f} rows/s ({result[1]:.1f} s)"
+
+
+def report(
+    args: argparse.Namespace,
+    *,
+    ours: tuple[int, float],
+    plain: tuple[int, float],
+    limit: tuple[int, float],
+    plans: str,
+    latency: list[str],
+) -> str:
+    return "\n".join(
+        [
+            "## Server change feed: `sync_pull` (bench/bench_server_pull.py)",
+            "",
+            f"{args.rows:,} lessons in one school, pulled by a teacher in pages of {args.page:,} rows, "
+            "each page one transaction with PostgREST's role and claims (row-level security on).",
+            "",
+            "| way | rows per second | vs ours |",
+            "|---|---|---|",
+            f"| ours: `sync_pull` (commit-safe feed, RLS, JSON) | {rate(ours)} | 1.0x |",
+            f"| plain: table read, keyset on id (RLS, JSON; not commit-safe) | {rate(plain)} | "
+            f"{ratio(ours[1], plain[1])} faster |",
+            f"| limit: `COPY (select to_json(row)) TO STDOUT`, superuser, no RLS | {rate(limit)} | "
+            f"{ratio(ours[1], limit[1])} faster |",
+            "",
+            "The feed reads indexes only (EXPLAIN ANALYZE of one page):",
+            "",
+            "```",
+            plans,
+            "```",
+            "",
+            f"{args.devices} devices, each with nothing new to pull (the common case), one pull each:",
+            "",
+            "| through | pulls | p50 | p95 |",
+            "|---|---|---|---|",
+            *latency,
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="lessons to generate (default 1,000,000)")
+    parser.add_argument("--page", type=int, default=5_000, help="rows per pull (default 5,000)")
+    parser.add_argument("--devices", type=int, default=500, help="simulated devices (default 500)")
+    parser.add_argument("--workers", type=int, default=50, help="connections / HTTP clients (default 50)")
+    parser.add_argument("--no-write", action="store_true", help="print the section instead of writing it")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request would drown the progress
+    root = Path(tempfile.mkdtemp(prefix="tutordesk-bench-pg-"))
+    root.chmod(0o755)
+    cluster = PgCluster(root).start()
+    try:
+        with psycopg.connect(cluster.dsn(), autocommit=True) as admin:
+            admin.execute("create database bench")
+        dsn = cluster.dsn("bench")
+        bootstrap_supabase(dsn)
+        migrate(dsn)
+        section = measure(dsn, args)
+    finally:
+        cluster.stop()
+        shutil.rmtree(cluster.home, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
+    if args.no_write:
+        print(section)
+    else:
+        write_section("server_pull", section)
+        print(section)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
