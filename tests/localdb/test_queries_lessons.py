@@ -192,3 +192,49 @@ def test_a_deleted_lesson_can_still_be_opened_from_the_trash(conn: sqlite3.Conne
     repo.delete_lesson(conn, lesson_id=lesson_id)
     detail = queries.get_lesson(conn, lesson_id)
     assert detail is not None and detail.lesson.deleted_at is not None
+
+
+@pytest.fixture(scope="module")
+def varied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
+    """37 lessons of every type, difficulty, state and a few title twins, some deleted and some published."""
+    with open_mirror(tmp_path_factory.mktemp("varied")) as connection:
+        org = make_profile(connection).organisation_id
+        for n in range(37):
+            lesson_id = make_lesson(
+                connection, organisation_id=org, author_id=None,
+                title=f"{'Fraction' if n % 3 else 'Greeting'} {n % 7}",
+                lesson_type=("word", "sentence", "freestyle")[n % 3], difficulty_level=1 + n % 5,
+                is_active=n % 4 != 0,
+            )  # fmt: skip
+            if n % 5 == 0:
+                repo.publish_lesson(connection, lesson_id=lesson_id)
+            if n % 6 == 0:
+                repo.delete_lesson(connection, lesson_id=lesson_id)
+        yield connection
+
+
+filters = st.builds(
+    LessonFilter,
+    search=st.sampled_from(["", "fra", "gre", "fraction 3", "zzz"]),
+    lesson_type=st.sampled_from([None, "word", "sentence", "freestyle"]),
+    difficulty_level=st.sampled_from([None, 1, 3, 5]),
+    active=st.sampled_from([None, True, False]),
+    published=st.sampled_from([None, True, False]),
+    trash=st.booleans(),
+    sort=st.sampled_from(["title", "updated_at"]),
+    descending=st.booleans(),
+)
+
+
+@settings(deadline=None, max_examples=100)
+@given(flt=filters, size=st.integers(1, 9))
+def test_pages_of_any_filter_add_up_to_the_count_without_gaps_or_repeats(
+    varied: sqlite3.Connection, flt: LessonFilter, size: int
+) -> None:
+    total = queries.count_lessons(varied, flt)
+    pages = [queries.list_lessons(varied, flt, limit=size, offset=o) for o in range(0, total + size, size)]
+    assert all(len(p) <= size for p in pages)
+    ids = [row.id for page in pages for row in page]
+    assert len(ids) == len(set(ids)) == total
+    assert ids == [row.id for row in queries.list_lessons(varied, flt, limit=100)]
+    assert all((row.deleted_at is not None) == flt.trash for page in pages for row in page)

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from localdb import queries, repo
 from localdb.errors import DiskFull, LocalDbError
@@ -386,3 +388,30 @@ def test_user_settings_are_created_on_the_first_change_then_updated_field_by_fie
     assert caught.value.field == "app_theme"
     with pytest.raises(repo.ValidationError):
         repo.update_user_settings(conn, **me, sync_interval_minutes=0)
+
+
+answers_any = st.one_of(
+    st.none(), st.text(max_size=8), st.lists(st.sampled_from("abcd"), max_size=6), st.integers()
+)
+
+
+@settings(deadline=None, max_examples=200)
+@given(
+    kinds=st.lists(
+        st.sampled_from(["vid2text", "text2vid", "illustration", "ordering"]), min_size=1, max_size=8
+    ),
+    given_answers=st.lists(answers_any, max_size=8),
+    passing=st.integers(0, 100),
+)
+def test_any_answer_set_scores_between_0_and_100_and_passes_by_the_threshold(
+    kinds: list[str], given_answers: list[Any], passing: int
+) -> None:
+    correct = {"vid2text": "hello", "text2vid": "v1", "illustration": "cat", "ordering": list("abcd")}
+    items = [GradedItem(str(n), kind, correct[kind]) for n, kind in enumerate(kinds)]
+    answers = {str(n): answer for n, answer in enumerate(given_answers)}
+    result = grade(items, answers, passing)
+    assert 0 <= result.score <= 100
+    assert result.passed == (result.score >= passing)
+    assert all(0 <= c <= 1 for c in result.credits.values())
+    perfect = grade(items, {item.id: item.correct_answer for item in items}, passing)
+    assert perfect.score == 100 and perfect.passed
