@@ -142,10 +142,8 @@ def apply_proposals(conn: sqlite3.Connection) -> None:
     """Add the proposed indexes, and rebuild `lessons_fts` with prefix indexes of 2 and 3 characters."""
     for sql in PROPOSED_INDEXES:
         conn.execute(sql)
-    for name in ("lessons_fts_insert", "lessons_fts_update", "lessons_fts_delete"):
-        conn.execute(f"DROP TRIGGER {name}")
-    for name in ("notes_fts_insert", "notes_fts_update", "notes_fts_delete"):
-        conn.execute(f"DROP TRIGGER {name}")
+    for trigger in FTS_SQL[1:]:  # "CREATE TRIGGER <name> ..."
+        conn.execute(f"DROP TRIGGER {trigger.split()[2]}")
     conn.execute("ALTER TABLE lessons_fts RENAME TO lessons_fts_old")
     create = FTS_SQL[0].replace("remove_diacritics 2'", "remove_diacritics 2', prefix = '2 3'")
     assert "prefix" in create, "the FTS table definition changed; update the benchmark"
