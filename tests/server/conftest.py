@@ -20,6 +20,10 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from devstack.bootstrap import bootstrap_supabase
+from devstack.pgcluster import PgCluster
+from server_migrations.runner import migrate
+
 DEVICE = "d0000000-0000-4000-8000-000000000001"
 
 
@@ -185,6 +189,26 @@ def server(migrated_db: str) -> Iterator[Server]:
 @pytest.fixture
 def world(server: Server) -> World:
     return build_world(server)
+
+
+@pytest.fixture(scope="module")
+def shared(pg_cluster: PgCluster, request: pytest.FixtureRequest) -> Iterator[tuple[Server, World]]:
+    """One migrated database and world for a module's read-only tests (a test that writes uses `world`)."""
+    name = f"shared_{request.module.__name__.rsplit('.', 1)[-1]}"
+    with psycopg.connect(pg_cluster.dsn(), autocommit=True) as admin:
+        admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    srv = None
+    try:
+        bootstrap_supabase(pg_cluster.dsn(name))
+        migrate(pg_cluster.dsn(name))
+        srv = Server(pg_cluster.dsn(name))
+        yield srv, build_world(srv)
+    finally:
+        if srv is not None:
+            srv.close()
+        with psycopg.connect(pg_cluster.dsn(), autocommit=True) as admin:
+            admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
 
 
 def register(server: Server, actor: Actor, device: str = DEVICE) -> None:

@@ -58,7 +58,8 @@ READS = [
 
 
 @pytest.mark.parametrize(("who", "key", "allowed"), READS)
-def test_lesson_reads(server: Server, world: World, who: str, key: str, allowed: bool) -> None:
+def test_lesson_reads(shared: tuple[Server, World], who: str, key: str, allowed: bool) -> None:
+    server, world = shared
     assert visible(server, getattr(world, who), "lessons", world.lessons[key]) is allowed
 
 
@@ -73,8 +74,9 @@ def test_lesson_reads(server: Server, world: World, who: str, key: str, allowed:
     ],
 )
 def test_notes_tests_and_items_follow_their_lesson(
-    server: Server, world: World, who: str, key: str, allowed: bool
+    shared: tuple[Server, World], who: str, key: str, allowed: bool
 ) -> None:
+    server, world = shared
     actor = getattr(world, who)
     lesson = world.lessons[key]
     note = server.one("select id from notes where lesson_id = %s", lesson)
@@ -99,12 +101,14 @@ def test_notes_tests_and_items_follow_their_lesson(
         ("learner_b", "learner1", False),
     ],
 )
-def test_practice_records_reads(server: Server, world: World, who: str, owner: str, allowed: bool) -> None:
+def test_practice_records_reads(shared: tuple[Server, World], who: str, owner: str, allowed: bool) -> None:
+    server, world = shared
     session = practice_of(server, getattr(world, owner))
     assert visible(server, getattr(world, who), "practice_sessions", session) is allowed
 
 
-def test_user_profiles(server: Server, world: World) -> None:
+def test_user_profiles(shared: tuple[Server, World]) -> None:
+    server, world = shared
     w = world
     assert visible(server, w.learner1, "users", w.learner1.id)
     assert visible(server, w.learner1, "users", w.teacher1.id)  # lesson authors have names
@@ -116,7 +120,8 @@ def test_user_profiles(server: Server, world: World) -> None:
     assert not visible(server, w.learner1, "organisations", w.org_b)
 
 
-def test_class_membership(server: Server, world: World) -> None:
+def test_class_membership(shared: tuple[Server, World]) -> None:
+    server, world = shared
     w = world
     assert visible(server, w.learner1, "classes", w.class1)
     assert not visible(server, w.learner2, "classes", w.class1)
@@ -135,20 +140,23 @@ def test_audit_log_is_for_admins(server: Server, world: World) -> None:
 
 
 @pytest.mark.parametrize("relation", ["sync_change_log", "practice_metrics_daily", "lesson_type_usage_daily"])
-def test_feed_and_derived_data_are_not_open_to_callers(server: Server, world: World, relation: str) -> None:
+def test_feed_and_derived_data_are_not_open_to_callers(shared: tuple[Server, World], relation: str) -> None:
+    server, world = shared
     query = sql.SQL("select count(*) from public.{}").format(sql.Identifier(relation))
     with pytest.raises(psycopg.errors.InsufficientPrivilege), server.as_user(world.admin) as conn:
         conn.execute(query)
 
 
-def test_anon_reads_nothing(server: Server, world: World) -> None:
+def test_anon_reads_nothing(shared: tuple[Server, World]) -> None:
+    server, _ = shared
     conn = server.admin
     with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
         conn.execute("set local role anon")
         conn.execute("select count(*) from public.lessons")
 
 
-def test_a_token_without_school_sees_nothing(server: Server, world: World) -> None:
+def test_a_token_without_school_sees_nothing(shared: tuple[Server, World]) -> None:
+    server, world = shared
     stranger = Actor(world.learner1.id, None, None, "no claims")
     assert not visible(server, stranger, "lessons", world.lessons["t1_published"])
     assert not visible(server, stranger, "practice_sessions", practice_of(server, world.learner1))
@@ -267,7 +275,8 @@ def test_settings_are_private(server: Server, world: World) -> None:
     )
 
 
-def test_every_public_table_has_row_security(server: Server) -> None:
+def test_every_public_table_has_row_security(shared: tuple[Server, World]) -> None:
+    server, _ = shared
     rows = server.admin.execute(
         "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
         "where n.nspname = 'public' and c.relkind = 'r' and not c.relrowsecurity"
@@ -284,7 +293,8 @@ def test_every_public_table_has_row_security(server: Server) -> None:
         "select sync_counts()",
     ],
 )
-def test_anon_cannot_call_the_sync_functions(server: Server, call: str) -> None:
+def test_anon_cannot_call_the_sync_functions(shared: tuple[Server, World], call: str) -> None:
+    server, _ = shared
     conn = server.admin
     with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
         conn.execute("set local role anon")
