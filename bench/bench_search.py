@@ -199,6 +199,7 @@ FILTERS: dict[str, LessonFilter] = {
 
 
 Timing = tuple[float, float]
+Results = dict[str, tuple[int, Timing, Timing]]
 
 
 def _all_rows(conn: sqlite3.Connection, flt: LessonFilter) -> int:
@@ -300,7 +301,8 @@ def over_target(results: dict[str, tuple[int, Timing, Timing]]) -> str:
     return "; ".join(missed) if missed else "none"
 
 
-def report(path: Path, rows: int, repeat: int, build_seconds: float) -> str:
+def measure(path: Path, repeat: int) -> tuple[Results, Results, dict[str, Timing], list[str]]:
+    """Shipped schema: ours, the plain way and the limits; then ours again after the proposed additions."""
     mirror = Mirror.open(path)
     try:
         conn = mirror.connect()
@@ -311,9 +313,13 @@ def report(path: Path, rows: int, repeat: int, build_seconds: float) -> str:
             apply_proposals(conn)
         for pragma in PROPOSED_PRAGMAS:
             conn.execute(pragma)
-        proposed = measure_ours(conn, repeat)
+        return shipped, measure_ours(conn, repeat), plain, limits
     finally:
         mirror.close()
+
+
+def report(path: Path, rows: int, repeat: int, build_seconds: float) -> str:
+    shipped, proposed, plain, limits = measure(path, repeat)
     lines = [
         "## Lessons list: search and filters (`bench/bench_search.py`)",
         "",

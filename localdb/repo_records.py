@@ -15,7 +15,7 @@ from typing import Any
 
 from localdb.queries_lessons import get_test_items
 from localdb.repo_base import RecordNotFoundError, ValidationError, canonical, new_id, now_text, write
-from localdb.repo_grading import GradedItem, grade
+from localdb.repo_grading import Grade, GradedItem, grade
 
 __all__ = [
     "AttemptResult",
@@ -126,6 +126,19 @@ def record_practice_session(
     return session_id
 
 
+def _grade_live(conn: sqlite3.Connection, test_id: str, answers: Mapping[str, Any]) -> Grade:
+    """Grade against the test's live items, as they are inside this transaction."""
+    test = conn.execute(
+        "SELECT passing_score FROM tests WHERE id = ? AND deleted_at IS NULL", (test_id,)
+    ).fetchone()
+    if test is None:
+        raise RecordNotFoundError("test", test_id)
+    items = [GradedItem(i.id, i.test_type or "", i.correct_answer) for i in get_test_items(conn, test_id)]
+    if not items:
+        raise ValidationError("test_id", "This test has no questions yet.")
+    return grade(items, answers, test[0])
+
+
 def record_test_attempt(
     conn: sqlite3.Connection,
     *,
@@ -140,34 +153,19 @@ def record_test_attempt(
     Without times the attempt is stamped now (completed at once); the score and pass/fail are stored with it.
     """
     answers_json = _json(dict(answers), "answers")
+    attempt_id = new_id()
     with write(conn):
-        test = conn.execute(
-            "SELECT passing_score FROM tests WHERE id = ? AND deleted_at IS NULL", (test_id,)
-        ).fetchone()
-        if test is None:
-            raise RecordNotFoundError("test", test_id)
-        items = [GradedItem(i.id, i.test_type or "", i.correct_answer) for i in get_test_items(conn, test_id)]
-        if not items:
-            raise ValidationError("test_id", "This test has no questions yet.")
-        result = grade(items, answers, test[0])
+        result = _grade_live(conn, test_id, answers)
         now = now_text(conn)
-        start = now if started_at is None else canonical(started_at)
-        end = now if completed_at is None else canonical(completed_at)
-        attempt_id = new_id()
+        row = (
+            attempt_id, _user_org(conn, user_id), test_id, user_id, answers_json, result.score,
+            1 if result.passed else 0, now if started_at is None else canonical(started_at),
+            now if completed_at is None else canonical(completed_at),
+        )  # fmt: skip
         conn.execute(
             "INSERT INTO test_attempts (id, organisation_id, test_id, user_id, answers, score, passed,"
             " started_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                attempt_id,
-                _user_org(conn, user_id),
-                test_id,
-                user_id,
-                answers_json,
-                result.score,
-                1 if result.passed else 0,
-                start,
-                end,
-            ),
+            row,
         )
     return AttemptResult(attempt_id, result.score, result.passed, result.credits)
 
