@@ -52,7 +52,9 @@ def test_register_push_and_pull_over_http(devstack: Any) -> None:
         "sync_push", {"p_device_id": device, "p_batch_id": str(uuid.uuid4()), "p_changes": [change]}
     ).execute()
     assert [r["status"] for r in pushed.data["results"]] == ["applied"]
-    second = learner.rpc(
-        "sync_pull", {"p_device_id": device, "p_cursor": first["cursor"], "p_limit": 100}
-    ).execute().data
+    second = (
+        learner.rpc("sync_pull", {"p_device_id": device, "p_cursor": first["cursor"], "p_limit": 100})
+        .execute()
+        .data
+    )
     assert [(r["t"], r["r"]["title"]) for r in second["rows"]] == [("lessons", "Over the wire")]
