@@ -46,10 +46,29 @@ class PushTotals:
     batches: int = 0
 
 
-def build_batch(changes: list[OutboxChange]) -> dict[str, Any]:
+def _fields_changed_here(mirror: Mirror, change: OutboxChange) -> list[str]:
+    """The columns this device changed in the entries the change covers (the outbox's `changed_fields`).
+
+    Only these can *lose* (C6): the rest of the pushed row is what the device last saw from the server, and
+    the server's merge reports such a column as lost whenever someone else changed it since, although nobody
+    here typed anything into it.
+    """
+    known = getattr(change, "changed_fields", None)  # when localdb hands them out with the change
+    if known is not None:
+        return sorted(str(f) for f in known)
+    rows = mirror.conn.execute(
+        "SELECT DISTINCT value FROM outbox, json_each(outbox.changed_fields)"
+        " WHERE table_name = ? AND row_id = ? AND seq <= ?",
+        (change.table, change.row_id, change.max_seq),
+    )
+    return sorted(str(r[0]) for r in rows)
+
+
+def build_batch(changes: list[OutboxChange], mirror: Mirror | None = None) -> dict[str, Any]:
     """The batch as stored and sent: ids are fixed here so a retry is byte-for-byte the same request."""
     batch_id = str(uuid.uuid4())
     wire = []
+    changed = [_fields_changed_here(mirror, c) if mirror is not None else None for c in changes]
     for change in changes:
         row = {k: v for k, v in change.row.items() if k != "row_version"}
         wire.append(
@@ -61,7 +80,9 @@ def build_batch(changes: list[OutboxChange]) -> dict[str, Any]:
                 "restore_of": change.restore_of,
             }
         )
-    return {"batch_id": batch_id, "changes": wire, "max_seqs": [c.max_seq for c in changes]}
+    return {
+        "batch_id": batch_id, "changes": wire, "max_seqs": [c.max_seq for c in changes], "changed": changed,
+    }
 
 
 def _stored_batch(mirror: Mirror) -> dict[str, Any] | None:
@@ -92,6 +113,16 @@ def _changed_fields(table: str, mine: Mapping[str, Any], theirs: Mapping[str, An
     return differ
 
 
+def _really_lost(lost: list[str], changed: list[str] | None, change: Mapping[str, Any]) -> list[str]:
+    """The lost fields this device had changed (a lost restore counts as a change of deleted_at)."""
+    if changed is None:
+        return list(lost)
+    mine = set(changed)
+    if change.get("op") == "restore" or change["row"].get("deleted_at") is not None:
+        mine.add("deleted_at")
+    return [f for f in lost if f in mine]
+
+
 def _settle_rejected(
     mirror: Mirror, change: Mapping[str, Any], result: PushResult, removals: list[tuple[str, str]]
 ) -> None:
@@ -115,6 +146,7 @@ def _settle_one(
     result: PushResult,
     *,
     max_seq: int,
+    changed: list[str] | None,
     removals: list[tuple[str, str]],
     totals: PushTotals,
 ) -> None:
@@ -130,9 +162,9 @@ def _settle_one(
         # merge=device_merge: a newer local edit made while this push was in flight survives (U3).
         mirror.accept_server_row(result.table, result.row, device_merge)
     mine = change["row"]
-    if result.status == "lost" and result.lost_fields:
+    fields = _really_lost(result.lost_fields, changed, change)
+    if result.status == "lost" and fields:
         totals.conflicts += 1
-        fields = list(result.lost_fields)
         mirror.record_conflict(
             result.table, result.id, "lost", fields, _data_values(result.table, mine, fields),
             _data_values(result.table, result.row, fields), "a newer edit won", "server",
@@ -152,8 +184,13 @@ def _send_and_settle(
     changes: list[dict[str, Any]] = batch["changes"]
     answer = transport.push(batch["batch_id"], changes)
     removals: list[tuple[str, str]] = []
-    for change, result, max_seq in zip(changes, answer.results, batch["max_seqs"], strict=True):
-        _settle_one(mirror, change, result, max_seq=int(max_seq), removals=removals, totals=totals)
+    changed = batch.get("changed") or [None] * len(changes)
+    for change, result, max_seq, fields in zip(
+        changes, answer.results, batch["max_seqs"], changed, strict=True
+    ):
+        _settle_one(
+            mirror, change, result, max_seq=int(max_seq), changed=fields, removals=removals, totals=totals
+        )
     # Children before parents: a rejected new lesson takes its rejected notes with it, FKs hold locally.
     for table, row_id in reversed(removals):
         mirror.drop_row(table, row_id)
@@ -183,7 +220,7 @@ def push_outbox(
             changes = mirror.read_outbox(batch_size)
             if not changes:
                 break
-            batch = build_batch(changes)
+            batch = build_batch(changes, mirror)
             mirror.set_state(BATCH_STATE_KEY, json.dumps(batch, separators=(",", ":")))
         _send_and_settle(mirror, transport, batch, totals)
         rounds_left -= 1

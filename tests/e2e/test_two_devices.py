@@ -58,6 +58,8 @@ def test_c1_different_fields_are_both_kept(school: School, devices: DevicePark) 
         assert row["title"] == "Fractions for year 5"
         assert row["description"] == "Halves, quarters and eighths"
     assert server_row(laptop.server, "lessons", lesson)["title"] == "Fractions for year 5"
+    # Nobody lost anything: a column this device never touched is not reported as a lost value.
+    assert laptop.mirror.conflict_count() == 0 and classroom.mirror.conflict_count() == 0
 
 
 def test_c1_same_field_the_later_edit_wins_everywhere_and_the_loser_is_kept(
