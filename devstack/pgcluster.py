@@ -186,11 +186,12 @@ class PgCluster:
 
     def start(self) -> PgCluster:
         """initdb if needed, then start and wait until it accepts connections. Returns self."""
-        self.initdb()
         if self.running:
             return self
+        # Before initdb: a busy port should cost the user a second, not a cluster's creation.
         if not port_is_free(self.port):
             raise PgClusterError(f"port {self.port} is in use: pick another with --port")
+        self.initdb()
         options = " ".join(
             [
                 f"-p {self.port}",

@@ -157,8 +157,8 @@ class RestApi:
         statement, offset = _select_sql(table, columns, query, headers)
         try:
             with conn.transaction():
-                _enter_request(conn, caller, "GET", path, headers)
                 conn.execute("set transaction read only")
+                _enter_request(conn, caller, "GET", path, headers)
                 row = conn.execute(statement).fetchone()
         except psycopg.Error as exc:
             return _db_error(exc, caller.role)
@@ -170,12 +170,12 @@ class RestApi:
 def _enter_request(
     conn: psycopg.Connection[Any], caller: Caller, method: str, path: str, headers: dict[str, str]
 ) -> None:
-    conn.execute(sql.SQL("set local role {}").format(sql.Identifier(caller.role)))
+    # One round trip, as PostgREST does it: set_config('role', ..., true) is SET LOCAL ROLE.
     conn.execute(
-        "select set_config('request.jwt.claims', %s, true), set_config('request.method', %s, true),"
-        " set_config('request.path', %s, true), set_config('request.headers', %s, true),"
-        " set_config('request.cookies', '{}', true)",
-        (json.dumps(caller.claims), method, path, json.dumps(headers)),
+        "select set_config('role', %s, true), set_config('request.jwt.claims', %s, true),"
+        " set_config('request.method', %s, true), set_config('request.path', %s, true),"
+        " set_config('request.headers', %s, true), set_config('request.cookies', '{}', true)",
+        (caller.role, json.dumps(caller.claims), method, path, json.dumps(headers)),
     )
 
 
