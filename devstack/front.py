@@ -133,6 +133,16 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._serve("HEAD")
 
+    def do_OPTIONS(self) -> None:
+        # CORS preflight, answered as Supabase's gateway does, so supabase-js also works from a browser page.
+        requested = self.headers.get("Access-Control-Request-Headers", "*")
+        preflight = {
+            "Access-Control-Allow-Methods": "GET, POST, PATCH, PUT, DELETE, OPTIONS",
+            "Access-Control-Allow-Headers": requested,
+            "Access-Control-Max-Age": "3600",
+        }
+        self._send(Reply(204, b"", preflight), "")
+
     def _serve(self, method: str) -> None:
         headers = {key.lower(): value for key, value in self.headers.items()}
         body = self._read_body(headers)
@@ -174,6 +184,8 @@ class _Handler(BaseHTTPRequestHandler):
             headers["Content-Encoding"] = "gzip"
             headers["Vary"] = "Accept-Encoding"
         self.send_response(reply.status)
+        headers.setdefault("Access-Control-Allow-Origin", "*")
+        headers.setdefault("Access-Control-Expose-Headers", "Content-Range, X-Supabase-Api-Version")
         for key, value in headers.items():
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(body)))

@@ -287,3 +287,19 @@ def test_database_down_is_503_for_both_apis(front: Front) -> None:
             front.url = saved
     finally:
         orphan.stop()
+
+
+def test_cors_preflight_and_headers_for_browser_clients(front: Front) -> None:
+    preflight = httpx.options(
+        f"{front.url}/rest/v1/rpc/whoami",
+        headers={
+            "Origin": "http://localhost:5173",
+            "Access-Control-Request-Headers": "apikey, authorization",
+        },
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert preflight.headers["access-control-allow-headers"] == "apikey, authorization"
+    answer = httpx.post(f"{front.url}/rest/v1/rpc/whoami", json={}, headers=_headers(front))
+    assert answer.headers["access-control-allow-origin"] == "*"
