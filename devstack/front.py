@@ -7,9 +7,11 @@ API.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import logging
+import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -77,6 +79,7 @@ class DevstackFront:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+        self.server.cut_open_connections()
         if self._thread is not None:
             self._thread.join()
         self.rest_pool.close()
@@ -107,12 +110,37 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     front: DevstackFront
 
+    def server_activate(self) -> None:
+        self.open_connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        super().server_activate()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self.connections_lock:
+            self.open_connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self.connections_lock:
+            self.open_connections.discard(request)
+        super().shutdown_request(request)
+
+    def cut_open_connections(self) -> None:
+        """End kept-alive client connections, so a stopped front really stops answering."""
+        with self.connections_lock:
+            connections = list(self.open_connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # Headers and body leave in separate writes; with Nagle's algorithm and the peer's delayed ACK each answer
     # would wait ~40 ms for nothing.
     disable_nagle_algorithm = True
+    #: Idle kept-alive connections are closed after this many seconds, so abandoned clients free their thread.
+    timeout = 120
     server: _Server
 
     def do_GET(self) -> None:

@@ -303,3 +303,15 @@ def test_cors_preflight_and_headers_for_browser_clients(front: Front) -> None:
     assert preflight.headers["access-control-allow-headers"] == "apikey, authorization"
     answer = httpx.post(f"{front.url}/rest/v1/rpc/whoami", json={}, headers=_headers(front))
     assert answer.headers["access-control-allow-origin"] == "*"
+
+
+def test_a_stopped_front_cuts_kept_alive_connections(front: Front) -> None:
+    from devstack.front import DevstackFront
+
+    extra = DevstackFront(front.dsn, front.keys).start()
+    with httpx.Client() as http:
+        first = http.post(f"{extra.url}/rest/v1/rpc/whoami", json={}, headers=_headers(front))
+        assert first.status_code == 200
+        extra.stop()
+        with pytest.raises(httpx.TransportError):
+            http.post(f"{extra.url}/rest/v1/rpc/whoami", json={}, headers=_headers(front))
