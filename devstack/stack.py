@@ -152,7 +152,8 @@ class Stack:
             return None
         except PermissionError:
             return pid
-        return pid
+        # After a crash or reboot the number may belong to another program: never trust or signal that one.
+        return pid if _runs_our_front(pid, self.folder) else None
 
     def start_detached_front(self) -> int:
         """Run the front in a background process; returns its pid once it listens."""
@@ -213,6 +214,17 @@ class Stack:
         cluster = self.cluster.running
         self.cluster.stop()
         return {"front_stopped": front, "database_stopped": cluster}
+
+
+def _runs_our_front(pid: int, folder: Path) -> bool:
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if not cmdline.parent.exists():
+        return True  # no /proc (not Linux): the pid file is all there is to go on
+    try:
+        args = cmdline.read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"devstack.serve" in args and str(folder).encode() in args
 
 
 def _reap(pid: int) -> None:

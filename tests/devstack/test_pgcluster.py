@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from devstack import pgcluster
-from devstack.pgcluster import PgCluster, PgClusterError
+from devstack.pgcluster import PgCluster, PgClusterError, free_port
 
 pytestmark = pytest.mark.pg
 
@@ -118,3 +118,14 @@ def test_each_test_gets_its_own_database(supabase_db: str, pg_cluster: PgCluster
     assert name != "tmpl_supabase"
     with psycopg.connect(pg_cluster.dsn("tmpl_supabase")) as conn:
         assert conn.execute("select to_regclass('public.scratch')").fetchone() == (None,)
+
+
+def test_a_stale_front_pid_is_never_trusted_or_signalled(tmp_path: Path) -> None:
+    import os
+
+    from devstack.stack import PID_FILE, Stack
+
+    stack = Stack(tmp_path / "stack", http_port=free_port(), db_port=free_port())
+    (stack.folder / PID_FILE).write_text(str(os.getpid()), encoding="utf-8")  # alive, but not a front
+    assert stack.front_pid() is None
+    assert stack.stop_front() is False  # and pytest itself was not sent SIGTERM
