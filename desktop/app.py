@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Slot
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from desktop import config as app_config
 from desktop.crash import ErrorBox, ErrorReporter
@@ -41,7 +41,7 @@ class TutorDeskApp(QObject):
         config: app_config.AppConfig,
         reporter: ErrorReporter | None = None,
     ) -> None:
-        super().__init__(qapp)
+        super().__init__()
         self.qapp = qapp
         self.data_dir = data_dir
         self.profile = profile
@@ -60,7 +60,9 @@ class TutorDeskApp(QObject):
         self.error_box = ErrorBox(self.window)
         if reporter is not None:
             reporter.sig_error.connect(self.error_box.on_error)
+            reporter.sig_error.connect(lambda text: self.window.statusBar().showMessage(text, 10_000))
         self.window.sig_settings_requested.connect(self.open_settings)
+        self.window.sig_sign_in_requested.connect(self.open_sign_in)
         self.window.set_sync_now(None)
         for page in (self.lessons_page, self.trash_page):
             page.sig_changed.connect(self.on_local_change)
@@ -136,14 +138,32 @@ class TutorDeskApp(QObject):
         self.config = config
         app_config.save_config(config)
 
+    @Slot()
+    def open_sign_in(self) -> None:
+        from desktop.firstrun import SignInDialog  # noqa: PLC0415 - lazy import keeps start-up light
+
+        self.sign_in_dialog = SignInDialog(self)
+        self.sign_in_dialog.sig_signed_in.connect(self.switch_profile)
+        self.sign_in_dialog.open()
+
+    @Slot(object)
     def switch_profile(self, profile: Any) -> None:
-        """Used after signing in: remember the profile and reopen the window on its mirror."""
-        QMessageBox.information(
-            self.window,
-            self.tr("Signed in"),
-            self.tr("Signed in. TutorDesk will use this account the next time it starts."),
+        """After signing in: open the account's own mirror in a new window, then close this one."""
+        from desktop.launch import open_mirror  # noqa: PLC0415 - avoids an import cycle
+
+        mirror = open_mirror(Path(profile.mirror_path))
+        self.successor = TutorDeskApp(
+            self.qapp,
+            data_dir=self.data_dir,
+            profile=profile,
+            mirror=mirror,
+            config=self.config,
+            reporter=self.reporter,
         )
-        log.info("profile switched; takes effect at next start")
+        self.successor.start()
+        self.shutdown()
+        self.window.close()
+        log.info("switched to a signed-in profile")
 
     # -- stop ------------------------------------------------------------------------------------------------
 
@@ -161,6 +181,7 @@ class TutorDeskApp(QObject):
         if self._gui_conn is not None:
             self._gui_conn.close()
             self._gui_conn = None
+        self.mirror.close()
         size = self.window.size()
         try:
             self.save_config(self.config.with_changes(window_width=size.width(), window_height=size.height()))

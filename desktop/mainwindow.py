@@ -39,6 +39,7 @@ SHORTCUTS: dict[str, tuple[str, str, str]] = {
     "new_lesson": ("File", "&New lesson", "Ctrl+N"),
     "save": ("File", "&Save", "Ctrl+S"),
     "delete": ("File", "Move to &trash", "Ctrl+Del"),
+    "sign_in": ("File", "Sign &in to a server…", ""),
     "settings": ("File", "Se&ttings…", "Ctrl+,"),
     "quit": ("File", "&Quit", "Ctrl+Q"),
     "search": ("Edit", "&Search lessons", "Ctrl+F"),
@@ -51,6 +52,9 @@ class MainWindow(QMainWindow):
 
     sig_settings_requested = Signal()
     """The person asked for the settings dialog. No arguments."""
+
+    sig_sign_in_requested = Signal()
+    """The person asked to sign in to a server. No arguments."""
 
     sig_sync_now_requested = Signal()
     """The person asked to sync now (menu, F5). No arguments."""
@@ -132,6 +136,7 @@ class MainWindow(QMainWindow):
             "save": self.lessons_page.editor.save,
             "delete": self.on_delete,
             "settings": self.sig_settings_requested.emit,
+            "sign_in": self.sig_sign_in_requested.emit,
             "quit": self.on_quit,
             "search": self.on_search,
             "sync_now": self.on_sync_now,

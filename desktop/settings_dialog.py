@@ -95,7 +95,9 @@ class SettingsDialog(QDialog):
         table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Keys")])
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for row, (_menu, label, keys_text) in enumerate(SHORTCUTS.values()):
+        shortcuts = [entry for entry in SHORTCUTS.values() if entry[2]]
+        table.setRowCount(len(shortcuts))
+        for row, (_menu, label, keys_text) in enumerate(shortcuts):
             table.setItem(row, 0, QTableWidgetItem(self.tr(label).replace("&", "").rstrip("…")))
             table.setItem(row, 1, QTableWidgetItem(keys_text))
         table.horizontalHeader().setStretchLastSection(True)

@@ -59,14 +59,14 @@ class SyncWiring:
 
     def _review_view(self) -> QWidget | None:
         try:
-            from desktop.syncview import review  # type: ignore[attr-defined]  # noqa: PLC0415 - lazy import keeps start-up light
+            from desktop.syncview import review  # noqa: PLC0415 - lazy import keeps start-up light
         except ImportError:
             log.info("review-changes view not available yet")
             return None
         factory: Callable[..., QWidget] | None = getattr(review, "ReviewChangesView", None)
         if factory is None:
             return None
-        return factory(self.bridge, self.app.mirror)
+        return factory(self.bridge, self.app.mirror, runner=self.app.runner)
 
     # -- scheduler -------------------------------------------------------------------------------------------
 
@@ -76,7 +76,7 @@ class SyncWiring:
         if not getattr(profile, "server_url", None) or getattr(profile, "user_id", "local") == "local":
             return None
         try:
-            from sync import service  # type: ignore[attr-defined]  # noqa: PLC0415 - lazy import keeps start-up light
+            from sync import service  # noqa: PLC0415 - lazy import keeps start-up light
         except ImportError:
             log.warning("the sync engine is not available in this build; working offline")
             return None

@@ -45,7 +45,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 
 
 class LessonTableModel(QAbstractTableModel):
-    """Rows of `store.LessonRow`, paged; `set_filter` starts a new query, `refresh` repeats the current one."""
+    """Rows of `store.LessonRow`, paged; `set_filter` starts a new query, `refresh` repeats it."""
 
     sig_loaded = Signal(int)
     """A query's first page is in the model. Arguments: the total number of matching lessons."""

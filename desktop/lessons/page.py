@@ -37,9 +37,9 @@ SEARCH_DEBOUNCE_MS = 150
 class SearchDebouncer:
     """Leading and trailing edge: an isolated keystroke searches at once, a burst searches once at its end."""
 
-    def __init__(self, run: Callable[[], None], delay_ms: int = SEARCH_DEBOUNCE_MS) -> None:
+    def __init__(self, run: Callable[[], None], parent: QWidget, delay_ms: int = SEARCH_DEBOUNCE_MS) -> None:
         self._run = run
-        self._timer = QTimer()
+        self._timer = QTimer(parent)  # dies with its widget, so it never fires into a deleted one
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self._on_timeout)
@@ -114,7 +114,7 @@ class LessonList(QWidget):
         for column, width in ((0, 90), (2, 90), (3, 80), (4, 90), (5, 130)):
             self.table.setColumnWidth(column, width)
         self._layout()
-        self._debouncer = SearchDebouncer(self.apply_filter)
+        self._debouncer = SearchDebouncer(self.apply_filter, self)
         self.search.textChanged.connect(lambda _t: self._debouncer.trigger())
         for combo in (self.type_filter, self.level_filter, self.published_filter):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())

@@ -1,0 +1,79 @@
+"""GUI fixtures: the real app (real mirror, real widgets, offscreen) on the test's own data folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.app import TutorDeskApp
+from desktop.launch import build
+from localdb import repo
+
+
+@pytest.fixture
+def open_app(qtbot: QtBot, data_dir: Path) -> Iterator[Callable[..., TutorDeskApp]]:
+    """Opens the app as `tutordesk app` would (minus the event loop); every app opened is shut down after."""
+    opened: list[TutorDeskApp] = []
+
+    def opener(**kwargs: Any) -> TutorDeskApp:
+        app = build(data_dir, **kwargs)
+        window = app.start()
+        qtbot.waitExposed(window)
+        # after_show mounts sync views and may open the first-run dialog: wait for it so tests start settled.
+        qtbot.waitUntil(lambda: app.sync is not None)
+        opened.append(app)
+        return app
+
+    yield opener
+    for app in opened:
+        dialog = getattr(app, "first_run", None)
+        if dialog is not None:
+            dialog.close()
+        app.lessons_page.editor.clear()  # no "save changes?" question while the window closes
+        app.shutdown()
+        app.window.close()
+        app.window.deleteLater()
+
+
+@pytest.fixture
+def app(open_app: Callable[..., TutorDeskApp], qtbot: QtBot) -> TutorDeskApp:
+    """An opened app past its first-run dialog (the teacher chose to work offline)."""
+    opened = open_app()
+    qtbot.waitUntil(lambda: getattr(opened, "first_run", None) is not None and opened.first_run.isVisible())
+    qtbot.mouseClick(opened.first_run.offline_button, _left())
+    qtbot.waitUntil(lambda: not opened.first_run.isVisible())
+    return opened
+
+
+def _left() -> Any:
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton
+
+
+def add_lessons(app: TutorDeskApp, titles: list[str], **fields: Any) -> list[str]:
+    """Factory: lessons written straight through localdb's repo (as another screen or a pull would)."""
+    assert app.author is not None
+    conn = app.mirror.connect()
+    try:
+        return [
+            repo.create_lesson(
+                conn,
+                organisation_id=app.author.organisation_id,
+                author_id=app.author.user_id,
+                title=title,
+                **fields,
+            )
+            for title in titles
+        ]
+    finally:
+        conn.close()
+
+
+def wait_list(qtbot: QtBot, app: TutorDeskApp, total: int, *, trash: bool = False) -> None:
+    lst = app.trash_page.list if trash else app.lessons_page.list
+    qtbot.waitUntil(lambda: not lst.model.loading and lst.model.total == total)
