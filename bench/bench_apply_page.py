@@ -13,6 +13,7 @@ Writes its section of docs/benchmarks.md unless `--no-write`.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import tempfile
 import time
@@ -151,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=2, help="best of N runs for ours and the limit")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = parser.parse_args(argv)
+    load = os.getloadavg()[0]  # a shared machine: say how busy it was, the ratios come from one run
     rows = make_rows(args.rows)
     orm_rows = rows[: min(args.orm_rows, args.rows)]
     best_ours = best_limit = float("inf")
@@ -164,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     body = f"""## Applying pulled pages (`bench/bench_apply_page.py`)
 
 {args.rows:,} lesson rows into an empty mirror, pages of {args.page:,}, one transaction per page (best of
-{args.repeat} runs for ours and the limit; the ORM ran once on the first {len(orm_rows):,} rows).
+{args.repeat} runs for ours and the limit; the ORM ran once on the first {len(orm_rows):,} rows). Load average
+when the run started: {load:.1f} on this machine.
 
 | way | rows/s | time |
 |---|---:|---:|
