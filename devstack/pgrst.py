@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,39 +68,27 @@ class RestApi:
     # -- entry points --------------------------------------------------------------------------------
 
     def rpc(self, name: str, headers: dict[str, str], body: bytes, path: str) -> Reply:
-        try:
+        def call() -> Reply:
             caller = self.authenticate(headers)
             args = _parse_args(body)
             with self.pool.connection() as conn:
                 return self._rpc_in_transaction(
                     conn=conn, caller=caller, name=name, args=args, headers=headers, path=path
                 )
-        except RestError as exc:
-            return exc.reply
-        except PoolExhaustedError as exc:
-            return pgrst_error(
-                503, "PGRST003", "Timed out acquiring connection from connection pool.", str(exc)
-            )
-        except psycopg.OperationalError as exc:
-            return _unreachable(exc)
+
+        return _answer(call)
 
     def read_table(
         self, table: str, query: dict[str, list[str]], headers: dict[str, str], path: str
     ) -> Reply:
-        try:
+        def read() -> Reply:
             caller = self.authenticate(headers)
             with self.pool.connection() as conn:
                 return self._read_in_transaction(
                     conn=conn, caller=caller, table=table, query=query, headers=headers, path=path
                 )
-        except RestError as exc:
-            return exc.reply
-        except PoolExhaustedError as exc:
-            return pgrst_error(
-                503, "PGRST003", "Timed out acquiring connection from connection pool.", str(exc)
-            )
-        except psycopg.OperationalError as exc:
-            return _unreachable(exc)
+
+        return _answer(read)
 
     def authenticate(self, headers: dict[str, str]) -> Caller:
         """The caller's role and claims: the bearer token, else the apikey itself (a key is a JWT too)."""
@@ -165,6 +154,18 @@ class RestApi:
         text, count = (row[0], row[1]) if row else ("[]", 0)
         content_range = f"{offset}-{offset + count - 1}/*" if count else "*/*"
         return raw_json_reply(200, text, {"Content-Range": content_range})
+
+
+def _answer(handler: Callable[[], Reply]) -> Reply:
+    """Run a request; refusals and database trouble become PostgREST's error answers."""
+    try:
+        return handler()
+    except RestError as exc:
+        return exc.reply
+    except PoolExhaustedError as exc:
+        return pgrst_error(503, "PGRST003", "Timed out acquiring connection from connection pool.", str(exc))
+    except psycopg.OperationalError as exc:
+        return _unreachable(exc)
 
 
 def _enter_request(
