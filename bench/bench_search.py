@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import random
 import sqlite3
 import statistics
@@ -319,14 +320,16 @@ def measure(path: Path, repeat: int) -> tuple[Results, Results, dict[str, Timing
 
 
 def report(path: Path, rows: int, repeat: int, build_seconds: float) -> str:
+    load_before = os.getloadavg()[0]
     shipped, proposed, plain, limits = measure(path, repeat)
+    load = f"load average {load_before:.1f} before the timings, {os.getloadavg()[0]:.1f} after"
     lines = [
         "## Lessons list: search and filters (`bench/bench_search.py`)",
         "",
         f"{rows:,} lessons with two notes each (about 20 words per lesson, 60 in its notes) in a real"
         f" migrated mirror file (built in {build_seconds:.0f} s). What the lessons screen runs per keystroke"
         " or filter change: one page of 50 (`list_lessons`) and the total (`count_lessons`). Times in ms,"
-        f" p50 / p95 over {repeat} runs (the plain way: fewer). Target: p95 under 30 ms.",
+        f" p50 / p95 over {repeat} runs (the plain way: fewer); {load}. Target: p95 under 30 ms.",
         "",
         "- *shipped*: the mirror schema as it is; *proposed*: the same file after adding "
         + "; ".join(f"`{sql}`" for sql in PROPOSED_INDEXES)
