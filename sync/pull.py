@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from localdb.mirror import Mirror
 from localdb.tables import TABLES
 from sync.errors import AppTooOld, Cancelled, ServerError
-from sync.rules import device_merge
+from sync.local_changes import merge_for
 from sync.transport import PullPage, Transport
 
 __all__ = ["CURSOR_KEY", "PullTotals", "check_schema", "pull_feed", "redownload"]
@@ -49,7 +49,7 @@ def _check_cancel(cancel: threading.Event | None) -> None:
 
 
 def _apply(mirror: Mirror, page: PullPage, cursor: str | None, totals: PullTotals) -> None:
-    result = mirror.apply_page(page.rows, cursor, device_merge)
+    result = mirror.apply_page(page.rows, cursor, merge_for(mirror))
     totals.pulled += len(page.rows)
     totals.merged += result.merged
     totals.conflicts += result.conflicts

@@ -28,7 +28,7 @@ from localdb.mirror import Mirror
 from localdb.outbox import OutboxChange
 from localdb.tables import data_columns
 from sync.errors import Cancelled
-from sync.rules import device_merge
+from sync.local_changes import changed_here, merge_for, own_losses
 from sync.transport import PushResult, Transport
 
 __all__ = ["BATCH_STATE_KEY", "PushTotals", "build_batch", "push_outbox"]
@@ -49,21 +49,11 @@ class PushTotals:
 
 
 def _fields_changed_here(mirror: Mirror, change: OutboxChange) -> list[str]:
-    """The columns this device changed in the entries the change covers (the outbox's `changed_fields`).
-
-    Only these can *lose* (C6): the rest of the pushed row is what the device last saw from the server, and
-    the server's merge reports such a column as lost whenever someone else changed it since, although nobody
-    here typed anything into it.
-    """
+    """The columns this device changed in the entries the change covers (see sync.local_changes)."""
     known = getattr(change, "changed_fields", None)  # when localdb hands them out with the change
     if known is not None:
         return sorted(str(f) for f in known)
-    rows = mirror.conn.execute(
-        "SELECT DISTINCT value FROM outbox, json_each(outbox.changed_fields)"
-        " WHERE table_name = ? AND row_id = ? AND seq <= ?",
-        (change.table, change.row_id, change.max_seq),
-    )
-    return sorted(str(r[0]) for r in rows)
+    return changed_here(mirror, change.table, change.row_id, change.max_seq)
 
 
 def build_batch(changes: list[OutboxChange], mirror: Mirror | None = None) -> dict[str, Any]:
@@ -119,10 +109,8 @@ def _really_lost(lost: list[str], changed: list[str] | None, change: Mapping[str
     """The lost fields this device had changed (a lost restore counts as a change of deleted_at)."""
     if changed is None:
         return list(lost)
-    mine = set(changed)
-    if change.get("op") == "restore" or change["row"].get("deleted_at") is not None:
-        mine.add("deleted_at")
-    return [f for f in lost if f in mine]
+    restoring = change.get("op") == "restore" or change["row"].get("deleted_at") is not None
+    return own_losses(lost, changed, restoring=restoring)
 
 
 def _settle_rejected(
@@ -141,7 +129,7 @@ def _settle_rejected(
     )
     if result.row is not None:
         # With the merge, an edit typed after this push stays queued; the server judges it on its own.
-        mirror.accept_server_row(result.table, result.row, device_merge)
+        mirror.accept_server_row(result.table, result.row, merge_for(mirror))
     else:
         removals.append((result.table, result.id))
     log.warning("change to %s row %s rejected by the server (%s)", result.table, result.id, result.code)
@@ -166,8 +154,8 @@ def _settle_one(
     totals.pushed += 1
     mirror.settle(result.table, result.id, max_seq)
     if result.row is not None:
-        # merge=device_merge: a newer local edit made while this push was in flight survives (U3).
-        mirror.accept_server_row(result.table, result.row, device_merge)
+        # With the merge, a newer local edit made while this push was in flight survives (U3).
+        mirror.accept_server_row(result.table, result.row, merge_for(mirror))
     mine = change["row"]
     fields = _really_lost(result.lost_fields, changed, change)
     if result.status == "lost" and fields:

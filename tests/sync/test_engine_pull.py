@@ -96,6 +96,7 @@ def test_p5_pending_local_edit_meets_the_pulled_row_through_the_rules(
     # Different fields: both kept; the local edit is still queued (P5 merged it, P4 did not drop it).
     assert row["title"] == "retitled on the laptop" and row["description"] == "from the teacher's PC"
     assert laptop.mirror.pending_count() == 1
+    assert laptop.mirror.conflict_count() == 0  # the description was not touched here: nothing lost
     assert laptop.sync().ok and teacher.sync().ok
     assert teacher.row("lessons", lesson)["title"] == "retitled on the laptop"
 
@@ -187,3 +188,25 @@ def test_p3_a_row_that_leaves_the_learners_view_leaves_the_device(
     assert report.ok, report.message
     assert _lessons(learner) == {shown}
     assert learner.mirror.pending_count() == 0
+
+
+def test_p5_a_local_edit_older_than_the_pulled_one_loses_and_is_kept(
+    school: School, devices: DevicePark
+) -> None:
+    teacher, [lesson] = _teacher_with_lessons(school, devices, 1)
+    laptop = devices.new(school.emails["teacher"])
+    assert laptop.sync().ok
+    repo.update_lesson(teacher.conn, lesson_id=lesson, title="the teacher's newer title")
+    assert teacher.sync().ok
+
+    def older_edit_during_pull() -> None:
+        laptop.mirror.set_clock_offset(-3600.0)  # stamped an hour earlier than the teacher's edit
+        repo.update_lesson(laptop.conn, lesson_id=lesson, title="the laptop's older title")
+
+    laptop.wrap_transport(lambda inner: PageLog(inner, older_edit_during_pull))
+    assert laptop.sync().ok
+
+    assert laptop.row("lessons", lesson)["title"] == "the teacher's newer title"
+    [lost] = laptop.mirror.list_conflicts()
+    assert lost.kind == "lost" and lost.fields == ["title"] and lost.source == "device"
+    assert lost.local_values == {"title": "the laptop's older title"}
