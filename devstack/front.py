@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import json
 import logging
 import socket
 import threading
@@ -72,9 +71,6 @@ class DevstackFront:
         self._thread.start()
         log.info("devstack front listening on %s", self.url)
         return self
-
-    def serve_forever(self) -> None:
-        self.server.serve_forever()
 
     def stop(self) -> None:
         self.server.shutdown()
@@ -235,8 +231,3 @@ def _accepts_gzip(accept_encoding: str) -> bool:
             return params.replace(" ", "") not in ("q=0", "q=0.0")
     return False
 
-
-def error_body(reply: Reply) -> dict[str, Any]:
-    """The decoded JSON of a reply (for logs and tests)."""
-    value: dict[str, Any] = json.loads(reply.body)
-    return value
