@@ -22,7 +22,7 @@ from localdb.mirror import Mirror
 from localdb.paths import device_id as stable_device_id
 from localdb.profiles import Profile, ProfileStore
 from sync.engine import APP_VERSION, Listener, SyncEngine
-from sync.errors import SessionExpired
+from sync.errors import Offline, SessionExpired
 from sync.session import Session, SignedIn, TokenStore
 from sync.status import SyncReport
 from sync.transport import SupabaseTransport
@@ -127,7 +127,11 @@ def login(data_dir: Path, url: str, anon_key: str, email: str, password: str) ->
         device = stable_device_id(data_dir)
         with Mirror.open(profile.mirror_path, device_id=device) as _mirror:
             pass  # created now, so the app can open the profile offline at once
-        SupabaseTransport(session.client, device).register_device(device_name(), APP_VERSION)
+        try:
+            SupabaseTransport(session.client, device).register_device(device_name(), APP_VERSION)
+        except Offline:
+            # Signed in a moment ago, so the link is flaky rather than gone: every sync registers again.
+            log.warning("device registration did not get through; the next sync does it")
     finally:
         session.close()
     log.info("profile %s ready on this device", profile.user_id)

@@ -106,6 +106,7 @@ def run_logout(args: argparse.Namespace) -> int:
 
 def run_sync_now(args: argparse.Namespace) -> int:
     from desktop.cli import CommandError  # noqa: PLC0415
+    from localdb.errors import LocalDbError  # noqa: PLC0415
     from sync.errors import SyncError  # noqa: PLC0415
     from sync.service import ProfileSync  # noqa: PLC0415
 
@@ -116,6 +117,8 @@ def run_sync_now(args: argparse.Namespace) -> int:
             report = sync.run()
     except SyncError as exc:
         raise CommandError(exc.plain) from exc
+    except LocalDbError as exc:  # e.g. the mirror is locked by the open app, or the disk is full
+        raise CommandError(str(exc)) from exc
     if args.json:
         print(json.dumps(report.summary()))
     else:
@@ -149,8 +152,14 @@ def _status(folder: Path, profile: Any) -> dict[str, Any]:
 
 
 def run_sync_status(args: argparse.Namespace) -> int:
+    from desktop.cli import CommandError  # noqa: PLC0415
+    from localdb.errors import LocalDbError  # noqa: PLC0415
+
     folder = _data_dir(args)
-    info = _status(folder, _profile(folder, args.profile))
+    try:
+        info = _status(folder, _profile(folder, args.profile))
+    except LocalDbError as exc:
+        raise CommandError(str(exc)) from exc
     if args.json:
         print(json.dumps(info))
         return 0

@@ -72,6 +72,11 @@ def test_login_and_sync_now_carry_a_lesson_between_two_data_folders(
         assert key in info
     assert info["last_success"] and info["pending_by_table"] == {} and info["last_error"] is None
 
+    out = tutordesk(classroom, "logout")
+    assert out.returncode == 0, out.stderr
+    after = tutordesk(classroom, "sync", "now", "--json")
+    assert after.returncode == 4 and json.loads(after.stdout)["status"] == "auth"
+
 
 def test_cli_wrong_password_is_one_plain_line(school: School, server: Any, tmp_path: Path) -> None:
     email = school.add("teacher", "teacher")
