@@ -5,8 +5,10 @@ Outbox capture, per synced table, while `sync_state.applying` is not '1' (P4: pu
 - AFTER INSERT: a row written without `updated_at` gets `created_at`/`updated_at`, a stamp on every data
   column and `writer_device`; the insert is queued with all data columns as changed fields.
 - AFTER UPDATE that changes a data column or `deleted_at`: when the write left `updated_at` as it was, the
-  changed data columns get fresh stamps and `updated_at`/`writer_device` follow; the change is queued as
-  `update`, `delete` (deleted_at set) or `restore` (deleted_at cleared; `restore_of` = old deleted_at, C4).
+  changed data columns get fresh stamps (never earlier than the row's `updated_at` + 2 ms, so an edit wins
+  over what it changed even on a clock that runs behind) and `updated_at`/`writer_device` follow; the change
+  is queued as `update`, `delete` (deleted_at set) or `restore` (deleted_at cleared; `restore_of` = old
+  deleted_at, C4).
 - BEFORE DELETE: a hard delete becomes a soft delete (deleted_at = now, queued as `delete`) and the row stays,
   because a row that vanished could never be pushed and would come back at the next pull. Under `applying`
   (pull removals, reset_table) rows really are deleted.
@@ -41,6 +43,13 @@ NOW = (
 DEVICE = f"coalesce({_STATE.format('device_id')}, '')"
 # One sub-select computes the stamp once per trigger run; s.st = '<time>|<device>', substr(.., 1, 27) = time.
 STAMP_FROM = f"(SELECT {NOW} || '|' || {DEVICE} AS st, {DEVICE} AS dev) AS s"
+# An edit is never stamped earlier than the row it changes (a clock behind the server's, or not yet corrected,
+# must not make a person's edit lose to the value they just edited over): at least updated_at + 2 ms. Stamps
+# are millisecond text, and julianday's double is only ~50 us precise, so 2 ms is the smallest safe step.
+AFTER_OLD = (
+    "coalesce(strftime('%Y-%m-%dT%H:%M:%f', julianday(NEW.updated_at) + 2.0 / 86400000) || '000Z', '')"
+)
+EDIT_STAMP_FROM = f"(SELECT max({NOW}, {AFTER_OLD}) || '|' || {DEVICE} AS st, {DEVICE} AS dev) AS s"
 
 
 def _insert_trigger(spec: TableSpec) -> str:
@@ -79,7 +88,7 @@ BEGIN
   UPDATE {t} SET (updated_at, field_stamps, writer_device) =
     (SELECT substr(s.st, 1, 27),
             json_patch(coalesce(NEW.field_stamps, '{{}}'), '{{' || rtrim({stamp_parts}, ',') || '}}'),
-            s.dev FROM {STAMP_FROM})
+            s.dev FROM {EDIT_STAMP_FROM})
   WHERE rowid = NEW.rowid AND NEW.updated_at IS OLD.updated_at;
   INSERT INTO outbox (table_name, row_id, op, changed_fields, restore_of, queued_at)
   VALUES ('{t}', NEW.id, {op}, '[' || rtrim({changed_parts}, ',') || ']', {restore_of}, {NOW});

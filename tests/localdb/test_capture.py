@@ -194,3 +194,22 @@ def test_the_search_table_follows_lessons_and_notes(mirror: Mirror, plain: sqlit
     plain.execute("DELETE FROM notes WHERE id = ?", (note,))  # a soft delete: the body leaves the index
     plain.commit()
     assert search(mirror, "tenths") == []
+
+
+def test_an_edit_on_a_clock_that_runs_behind_still_outranks_the_value_it_changed(
+    mirror: Mirror, plain: sqlite3.Connection
+) -> None:
+    from tests.localdb.mirror_helpers import merge_fieldwise, wire_row
+
+    pulled = wire_row("lessons", updated_at="2025-03-01T10:00:00.123456Z")
+    pulled["field_stamps"]["title"] = "2025-03-01T10:00:00.123456Z|ffffffff-ffff-4fff-8fff-ffffffffffff"
+    mirror.apply_page([("lessons", pulled)], "e:1", merge_fieldwise)
+    mirror.set_clock_offset(-86400 * 365 * 20)  # this PC thinks it is twenty years earlier
+    plain.execute("UPDATE lessons SET title = 'corrected' WHERE id = ?", (pulled["id"],))
+    plain.commit()
+    row = mirror.get_row("lessons", pulled["id"])
+    assert row is not None
+    assert row["updated_at"] == "2025-03-01T10:00:00.125000Z"  # the row's time + 2 ms, at millisecond steps
+    assert row["field_stamps"]["title"] == f"2025-03-01T10:00:00.125000Z|{DEVICE}"
+    merged, lost = merge_fieldwise("lessons", pulled, row, None)  # what the server will decide (C1)
+    assert merged["title"] == "corrected" and lost == []
