@@ -384,7 +384,7 @@ begin
     v_tables := v_tables[1:v_n];
     v_ids := v_ids[1:v_n];
   end if;
-  -- The small head as jsonb, the big rows spliced in as json text (never re-parsed).
+  -- json, not jsonb: the page of rows is spliced in as text, never parsed again.
   return json_build_object(
     'rows', case when v_n = 0 then '[]'::json else public.sync_page_rows(v_tables, v_ids) end,
     'cursor', case when v_n = 0 then v_meta.epoch || ':' || v_pos.xid || ':' || v_pos.seq
