@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -351,7 +352,13 @@ class TestEditor(QWidget):
         if self.problems.text():  # once shown, problems follow the typing so the teacher sees them go
             self.problems.setText("\n".join(self.problems_now()))
 
+    def _alive(self) -> bool:
+        """False once the widget is deleted (closed while its job ran on the database thread)."""
+        return shiboken6.isValid(self)
+
     def _on_loaded(self, loaded: LoadedTest) -> None:
+        if not self._alive():
+            return
         for test_type, form in self._forms.items():
             kind = "image" if test_type == "illustration" else "video"
             form.set_media_choices(loaded.media.get(kind, ()))
@@ -360,6 +367,8 @@ class TestEditor(QWidget):
         self.sig_loaded.emit()
 
     def _on_saved(self, loaded: LoadedTest) -> None:
+        if not self._alive():
+            return
         self.save_button.setEnabled(True)
         row = self.items.currentRow()
         self._show(loaded)
@@ -367,6 +376,9 @@ class TestEditor(QWidget):
         self.sig_saved.emit(str(loaded.test_id))
 
     def _on_failed(self, error: BaseException) -> None:
+        if not self._alive():
+            log.warning("a test editor job failed after the editor closed: %s", error)
+            return
         self.save_button.setEnabled(True)
         self.setEnabled(self._loaded is not None)
         message = getattr(error, "message", None) or str(error)

@@ -336,3 +336,20 @@ def test_pool_jobs_answer_on_the_gui_thread(qtbot) -> None:
     runner.submit(lambda _c: 1 / 0, None, failures.append)
     qtbot.waitUntil(lambda: bool(failures))
     assert isinstance(failures[0], ZeroDivisionError) and not runner.busy
+
+
+def test_a_job_that_ends_after_its_view_closed_tells_nobody(qtbot) -> None:
+    import shiboken6
+    from PySide6.QtCore import QThreadPool
+
+    from desktop.syncview.jobs import PoolRunner
+
+    runner = PoolRunner()
+    release = threading.Event()
+    answers: list[object] = []
+    runner.submit(lambda _c: release.wait(30), answers.append, answers.append)
+    shiboken6.delete(runner)  # the view (and its runner) closed while the job ran
+    release.set()
+    assert QThreadPool.globalInstance().waitForDone(30_000)
+    QApplication.processEvents()
+    assert answers == []  # and no exception reached the event loop (pytest-qt would fail the test)
