@@ -151,7 +151,7 @@ class TutorDeskApp(QObject):
         """After signing in: open the account's own mirror in a new window, then close this one."""
         from desktop.launch import open_mirror  # noqa: PLC0415 - avoids an import cycle
 
-        mirror = open_mirror(Path(profile.mirror_path))
+        mirror = open_mirror(Path(profile.mirror_path), self.data_dir)
         self.successor = TutorDeskApp(
             self.qapp,
             data_dir=self.data_dir,

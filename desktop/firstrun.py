@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
@@ -54,41 +55,18 @@ class _SignInJob(QRunnable):
 def sign_in_words(error: BaseException) -> str:
     """Plain words for a failed sign-in: wrong password, no connection, bad address are told apart."""
     plain = getattr(error, "plain", None)
-    name = type(error).__name__
-    if name == "AuthError" and not plain:
-        return "That email and password do not match. Check them and try again."
+    if type(error).__name__ == "Offline":
+        return f"{plain or 'No connection to the server.'} You can keep working offline and sign in later."
     if plain:
         return str(plain)
-    if name == "Offline":
-        return "Cannot reach the server. You can keep working offline and sign in later."
     return "Signing in did not work. You can keep working offline and sign in later."
 
 
 def sign_in_and_store(data_dir: Any, url: str, anon_key: str, email: str, password: str) -> Any:
-    """Sign in with Supabase Auth, keep the refresh token in the keyring, and register the profile."""
-    from localdb.profiles import Profile, ProfileStore  # noqa: PLC0415 - lazy: only when signing in
-    from sync.session import Session, TokenStore  # noqa: PLC0415 - lazy: pulls in supabase-py
+    """Sign in with Supabase Auth (token to the keyring), register the profile and this device."""
+    from sync.service import login  # noqa: PLC0415 - lazy: pulls in supabase-py
 
-    session = Session(url, anon_key, tokens=TokenStore(data_dir))
-    try:
-        who = session.sign_in(email, password)
-    finally:
-        session.close()
-    store = ProfileStore(data_dir)
-    profile = store.upsert(
-        Profile(
-            name=who.email or email,
-            email=who.email or email,
-            user_id=who.user_id,
-            server_url=url,
-            anon_key=anon_key,
-            mirror_path=store.mirror_path_for(who.user_id),
-            role=who.role,
-            organisation_id=who.organisation_id,
-        )
-    )
-    store.set_last_used(profile.user_id)
-    return profile
+    return login(Path(data_dir), url, anon_key, email, password)
 
 
 class SignInDialog(QDialog):

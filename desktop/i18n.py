@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 log = logging.getLogger(__name__)
 
 I18N_DIR = Path(__file__).resolve().parent / "i18n"
+_installed: list[QTranslator] = []
 
 
 def available_languages() -> list[str]:
@@ -22,6 +23,9 @@ def install_translators(app: QApplication, language: str) -> list[QTranslator]:
 
     The translators are parented to the app so they live as long as it does.
     """
+    for old in _installed:
+        app.removeTranslator(old)  # a second window (or test) in one process starts from English
+    _installed.clear()
     locale = QLocale(language) if language else QLocale.system()
     code = locale.name().split("_")[0]
     installed: list[QTranslator] = []
@@ -37,4 +41,14 @@ def install_translators(app: QApplication, language: str) -> list[QTranslator]:
     if qt_own.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qt_own)
         installed.append(qt_own)
+    _installed.extend(installed)
     return installed
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Marks `text` for the translation file under `context`; the text is translated where it is shown.
+
+    Qt's own QT_TRANSLATE_NOOP is typed as returning `object`; this one keeps `str` for the type checker.
+    """
+    del context
+    return text

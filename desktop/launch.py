@@ -49,17 +49,25 @@ def choose_profile(data_dir: Path, profile_key: str | None) -> Any:
     return profile
 
 
-def open_mirror(path: Path) -> Any:
-    """Open the profile's mirror; a damaged file was moved aside by localdb, so one retry starts fresh."""
+def open_mirror(path: Path, data_dir: Path | None = None) -> Any:
+    """Open a mirror with this PC's device id; a damaged file is moved aside (kept) and a fresh one made.
+
+    The person is told in plain words when that happened: changes not yet sent may be in the kept file.
+    """
     from localdb.mirror import Mirror  # noqa: PLC0415 - lazy import keeps start-up light
+    from localdb.paths import device_id  # noqa: PLC0415 - lazy import keeps start-up light
 
-    from localdb.errors import MirrorCorrupt  # noqa: PLC0415 - lazy import keeps start-up light
-
-    try:
-        return Mirror.open(path)
-    except MirrorCorrupt as exc:
-        QMessageBox.warning(None, "TutorDesk", str(exc))
-        return Mirror.open(path)
+    folder = data_dir or path.parent.parent.parent
+    mirror = Mirror.open(path, device_id=device_id(folder), fresh_if_corrupt=True)
+    moved = getattr(mirror, "moved_aside", None)
+    if moved is not None:
+        QMessageBox.warning(
+            None,
+            "TutorDesk",
+            f"The local data file was damaged. It was kept as {Path(moved).name} and a fresh copy will be "
+            "downloaded at the next sync.",
+        )
+    return mirror
 
 
 def build(data_dir: Path, profile_key: str | None = None, *, reporter: ErrorReporter | None = None) -> Any:
@@ -73,7 +81,7 @@ def build(data_dir: Path, profile_key: str | None = None, *, reporter: ErrorRepo
     install_translators(qapp, config.language)
     apply_theme(qapp, config.theme)
     profile = choose_profile(data_dir, profile_key)
-    mirror = open_mirror(Path(profile.mirror_path))
+    mirror = open_mirror(Path(profile.mirror_path), data_dir)
     return TutorDeskApp(
         qapp, data_dir=data_dir, profile=profile, mirror=mirror, config=config, reporter=reporter
     )

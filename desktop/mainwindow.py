@@ -30,20 +30,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.i18n import QT_TRANSLATE_NOOP
 from desktop.lessons.page import LessonsPage, TrashPage
 
 log = logging.getLogger(__name__)
 
 #: Every main action: name -> (menu, label, shortcut). Settings list them for people to read.
 SHORTCUTS: dict[str, tuple[str, str, str]] = {
-    "new_lesson": ("File", "&New lesson", "Ctrl+N"),
-    "save": ("File", "&Save", "Ctrl+S"),
-    "delete": ("File", "Move to &trash", "Ctrl+Del"),
-    "sign_in": ("File", "Sign &in to a server…", ""),
-    "settings": ("File", "Se&ttings…", "Ctrl+,"),
-    "quit": ("File", "&Quit", "Ctrl+Q"),
-    "search": ("Edit", "&Search lessons", "Ctrl+F"),
-    "sync_now": ("Sync", "Sync &now", "F5"),
+    "new_lesson": ("File", QT_TRANSLATE_NOOP("MainWindow", "&New lesson"), "Ctrl+N"),
+    "save": ("File", QT_TRANSLATE_NOOP("MainWindow", "&Save"), "Ctrl+S"),
+    "delete": ("File", QT_TRANSLATE_NOOP("MainWindow", "Move to &trash"), "Ctrl+Del"),
+    "sign_in": ("File", QT_TRANSLATE_NOOP("MainWindow", "Sign &in to a server…"), ""),
+    "settings": ("File", QT_TRANSLATE_NOOP("MainWindow", "Se&ttings…"), "Ctrl+,"),
+    "quit": ("File", QT_TRANSLATE_NOOP("MainWindow", "&Quit"), "Ctrl+Q"),
+    "search": ("Edit", QT_TRANSLATE_NOOP("MainWindow", "&Search lessons"), "Ctrl+F"),
+    "sync_now": ("Sync", QT_TRANSLATE_NOOP("MainWindow", "Sync &now"), "F5"),
 }
 
 
@@ -130,7 +131,8 @@ class MainWindow(QMainWindow):
     # -- actions ---------------------------------------------------------------------------------------------
 
     def _build_actions(self) -> None:
-        menus = {name: self.menuBar().addMenu(self.tr(f"&{name}")) for name in ("File", "Edit", "Sync")}
+        titles = {"File": self.tr("&File"), "Edit": self.tr("&Edit"), "Sync": self.tr("S&ync")}
+        menus = {name: self.menuBar().addMenu(title) for name, title in titles.items()}
         slots: dict[str, Callable[[], None]] = {
             "new_lesson": self.on_new_lesson,
             "save": self.lessons_page.editor.save,

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop import usersettings
 from desktop.config import LANGUAGES, THEMES
+from desktop.i18n import QT_TRANSLATE_NOOP
 from desktop.mainwindow import SHORTCUTS
 
 if TYPE_CHECKING:
@@ -30,7 +31,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-THEME_WORDS = {"system": "Same as the system", "light": "Light", "dark": "Dark"}
+THEME_WORDS = {
+    "system": QT_TRANSLATE_NOOP("SettingsDialog", "Same as the system"),
+    "light": QT_TRANSLATE_NOOP("SettingsDialog", "Light"),
+    "dark": QT_TRANSLATE_NOOP("SettingsDialog", "Dark"),
+}
 
 
 class SettingsDialog(QDialog):
@@ -64,8 +69,8 @@ class SettingsDialog(QDialog):
         self.note.setWordWrap(True)
         names = {
             self.server_url: "Server address",
-            self.anon_key: "Server public key (anon key)",
-            self.interval: "Sync every how many minutes",
+            self.anon_key: QT_TRANSLATE_NOOP("SettingsDialog", "Server public key (anon key)"),
+            self.interval: QT_TRANSLATE_NOOP("SettingsDialog", "Sync every how many minutes"),
             self.theme: "Theme",
             self.language: "Language",
         }

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.lessons import data
+from desktop.lessons.model import type_words
 from desktop.lessons.notes import NotesEditor
 from desktop.lessons.undo import FieldEdit
 from desktop.workers import DbRunner
@@ -66,8 +67,8 @@ class LessonEditor(QWidget):
         self.title = QLineEdit()
         self.description = QPlainTextEdit()
         self.lesson_type = QComboBox()
-        for key, text in data.LESSON_TYPES.items():
-            self.lesson_type.addItem(self.tr(text), key)
+        for key in data.LESSON_TYPES:
+            self.lesson_type.addItem(type_words(key), key)
         self.difficulty = QSpinBox()
         self.difficulty.setRange(min(data.DIFFICULTIES), max(data.DIFFICULTIES))
         self.active = QCheckBox(self.tr("Active (learners can use it)"))

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from desktop.i18n import QT_TRANSLATE_NOOP
 from desktop.lessons import data as store
 from desktop.workers import DbRunner
 
@@ -35,13 +36,23 @@ def _tr(text: str) -> str:
 
 
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("lesson_code", "Code"),
-    ("title", "Title"),
-    ("lesson_type", "Type"),
-    ("difficulty_level", "Difficulty"),
-    ("status", "Status"),
-    ("updated_at", "Last changed"),
+    ("lesson_code", QT_TRANSLATE_NOOP("LessonTableModel", "Code")),
+    ("title", QT_TRANSLATE_NOOP("LessonTableModel", "Title")),
+    ("lesson_type", QT_TRANSLATE_NOOP("LessonTableModel", "Type")),
+    ("difficulty_level", QT_TRANSLATE_NOOP("LessonTableModel", "Difficulty")),
+    ("status", QT_TRANSLATE_NOOP("LessonTableModel", "Status")),
+    ("updated_at", QT_TRANSLATE_NOOP("LessonTableModel", "Last changed")),
 )
+_TYPE_WORDS = {
+    "word": QT_TRANSLATE_NOOP("LessonTableModel", "Word"),
+    "sentence": QT_TRANSLATE_NOOP("LessonTableModel", "Sentence"),
+    "freestyle": QT_TRANSLATE_NOOP("LessonTableModel", "Freestyle"),
+}
+
+
+def type_words(lesson_type: str | None) -> str:
+    """The lesson type in the person's language."""
+    return _tr(_TYPE_WORDS[lesson_type]) if lesson_type in _TYPE_WORDS else (lesson_type or "")
 
 
 class LessonTableModel(QAbstractTableModel):
@@ -155,12 +166,16 @@ class LessonTableModel(QAbstractTableModel):
     def _display(row: store.LessonRow, column: str) -> str:
         if column == "status":
             if row.deleted_at:
-                return _tr("In trash")
+                return QCoreApplication.translate("LessonTableModel", "In trash")
             if row.published_at:
-                return _tr("Published")
-            return _tr("Draft") if row.is_active else _tr("Inactive")
+                return QCoreApplication.translate("LessonTableModel", "Published")
+            return (
+                QCoreApplication.translate("LessonTableModel", "Draft")
+                if row.is_active
+                else QCoreApplication.translate("LessonTableModel", "Inactive")
+            )
         if column == "lesson_type":
-            return _tr(store.LESSON_TYPES.get(row.lesson_type or "", row.lesson_type or ""))
+            return type_words(row.lesson_type)
         if column == "updated_at":
             return (row.updated_at or "")[:16].replace("T", " ")
         value = getattr(row, column)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.lessons import data
 from desktop.lessons.editor import LessonEditor, plain_error
-from desktop.lessons.model import LessonTableModel
+from desktop.lessons.model import LessonTableModel, type_words
 from desktop.workers import DbRunner
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ class LessonList(QWidget):
         self.search.setClearButtonEnabled(True)
         self.type_filter = self._combo(
             self.tr("Filter by type"),
-            [(self.tr("All types"), None)] + [(self.tr(t), k) for k, t in data.LESSON_TYPES.items()],
+            [(self.tr("All types"), None)] + [(type_words(k), k) for k in data.LESSON_TYPES],
         )
         self.level_filter = self._combo(
             self.tr("Filter by difficulty"),
