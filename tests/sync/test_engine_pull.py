@@ -210,3 +210,20 @@ def test_p5_a_local_edit_older_than_the_pulled_one_loses_and_is_kept(
     [lost] = laptop.mirror.list_conflicts()
     assert lost.kind == "lost" and lost.fields == ["title"] and lost.source == "device"
     assert lost.local_values == {"title": "the laptop's older title"}
+
+
+def test_p8_a_clean_mirror_is_not_downloaded_again(
+    school: School, devices: DevicePark, caplog: pytest.LogCaptureFixture
+) -> None:
+    teacher = devices.new(school.add("teacher", "teacher", class_="5B"))
+    lesson = teacher.new_lesson("Published")
+    repo.publish_lesson(teacher.conn, lesson_id=lesson)
+    assert teacher.sync().ok
+    learner = devices.new(school.add("learner", "learner", class_="5B"))
+    assert learner.sync().ok and teacher.sync().ok
+
+    with caplog.at_level(logging.WARNING, logger="sync.engine"):
+        for device in (teacher, learner):
+            report = device.sync()
+            assert report.ok and report.pulled == 0, report
+    assert not [r for r in caplog.records if "sanity check" in r.getMessage()]
