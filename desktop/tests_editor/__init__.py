@@ -9,7 +9,9 @@ How to mount (from the lesson editor or the main window)::
     editor.sig_saved.connect(lambda test_id: scheduler.notify_local_change())
     editor.sig_failed.connect(show_message)         # plain words, already shown inside the editor too
 
-`TestEditor(runner, lesson_id, test_id=None)` opens the lesson's given (or first) test, or a new one. Its
+`TestEditor(runner, lesson_id, test_id=None)` opens the lesson's given (or first) test, or a new one. One
+editor can follow the lesson editor: `TestEditor(runner)` then `open_lesson(lesson_id)` each time a lesson
+opens (`lessons_page.editor.add_tab(test_editor, "Test")`). Its
 "Preview" button opens `TestPreviewDialog(header, drafts)`, which grades with localdb's grading and records
 nothing. `editor.dirty` says whether there are unsaved edits (ask before closing).
 """

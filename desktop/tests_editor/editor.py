@@ -108,7 +108,11 @@ class TestEditor(QWidget):
     """Loading or saving failed. Arguments: plain words for the person (str)."""
 
     def __init__(
-        self, runner: Runner, lesson_id: str, test_id: str | None = None, parent: QWidget | None = None
+        self,
+        runner: Runner,
+        lesson_id: str | None = None,
+        test_id: str | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._runner = runner
@@ -118,7 +122,18 @@ class TestEditor(QWidget):
         self._showing: QListWidgetItem | None = None
         self._build()
         self.setEnabled(False)
-        runner.submit(lambda conn: load_test(conn, lesson_id, test_id), self._on_loaded, self._on_failed)
+        if lesson_id is not None:
+            self.open_lesson(lesson_id, test_id)
+
+    def open_lesson(self, lesson_id: str, test_id: str | None = None) -> None:
+        """Show the test of another lesson (the lesson editor calls this as it opens a lesson).
+
+        Unsaved edits of the previous lesson's test are dropped: ask first with `dirty`."""
+        self.setEnabled(False)
+        self._loaded = None
+        self._runner.submit(
+            lambda conn: load_test(conn, lesson_id, test_id), self._on_loaded, self._on_failed
+        )
 
     # building ---------------------------------------------------------------------------------------------
 

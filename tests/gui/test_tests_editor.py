@@ -293,3 +293,23 @@ def test_media_fields_suggest_the_mirrors_media(qtbot, runner: DbRunner, lesson:
     row_completer = videos.choices.edits[-1].completer()
     row_completer.setCompletionPrefix("night")
     assert row_completer.currentCompletion() == "videos/night.mp4"
+
+
+def test_one_editor_follows_the_lesson_being_edited(qtbot, runner: DbRunner, lesson: Lesson) -> None:
+    editor = open_editor(qtbot, runner, lesson)
+    form = add(qtbot, editor, "ordering")
+    fill_choices(qtbot, form, ["first", "second"], correct=None)
+    saved(qtbot, editor)
+    conn = lesson.connect()
+    org, author = conn.execute("SELECT organisation_id, author_id FROM lessons").fetchone()
+    other = repo.create_lesson(conn, organisation_id=org, author_id=author, title="Numbers")
+    conn.close()
+    follower = TestEditor(runner)
+    qtbot.addWidget(follower)
+    assert not follower.isEnabled()  # nothing to edit until a lesson opens
+    with qtbot.waitSignal(follower.sig_loaded):
+        follower.open_lesson(other)
+    assert follower.test_id is None and follower.title.text() == "Numbers" and follower.items.count() == 0
+    with qtbot.waitSignal(follower.sig_loaded):
+        follower.open_lesson(lesson.lesson_id)
+    assert follower.test_id == editor.test_id and follower.items.count() == 1
