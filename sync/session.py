@@ -207,7 +207,11 @@ class Session:
         try:
             answer = self.client.auth.refresh_session(token)
         except SupabaseAuthError as exc:
-            raise _map_auth_error(exc, signing_in=False) from exc
+            error = _map_auth_error(exc, signing_in=False)
+            if isinstance(error, SessionExpired):
+                # A refused token never works again: forget it, so the profile shows "sign in again".
+                self._tokens.delete(self._key)
+            raise error from exc
         if answer.session is None:
             raise SessionExpired("refresh answered no session")
         self._tokens.set(self._key, answer.session.refresh_token)

@@ -125,6 +125,7 @@ def test_s6_spent_token_asks_to_sign_in_again_and_loses_nothing(school: School, 
     assert "sign in again" in report.message.lower()
     assert report.pending == 1 and teacher.row("lessons", lesson)["title"] == "Typed during weeks offline"
     assert server_row(teacher.server, "lessons", lesson) is None
+    assert not teacher.sync_parts.session.has_token()  # the profile now says "sign in again"
 
     teacher.sign_in(school.emails["teacher"])
     again = teacher.sync()
