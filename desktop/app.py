@@ -102,11 +102,38 @@ class TutorDeskApp(QObject):
 
         self.sync = syncwire.SyncWiring(self)
         self.sync.mount()
+        self.mount_test_editor()
         if not self.config.first_run_done:
             from desktop.firstrun import FirstRunDialog  # noqa: PLC0415 - lazy import keeps start-up light
 
             self.first_run = FirstRunDialog(self)
             self.first_run.open()
+
+    def mount_test_editor(self) -> None:
+        """The teammate's test editor as the lesson editor's "Test" tab, following the open lesson."""
+        from desktop.tests_editor import TestEditor  # noqa: PLC0415 - lazy import keeps start-up light
+
+        editor = self.lessons_page.editor
+        self.test_editor = TestEditor(self.runner)
+        self.test_editor.setEnabled(False)
+        editor.add_tab(self.test_editor, self.tr("Test"))
+        editor.sig_loaded.connect(self.on_lesson_opened)
+        self.test_editor.sig_saved.connect(lambda _test_id: self.on_local_change())
+        self.window.unsaved_checks.append(lambda: bool(self.test_editor.dirty))
+        if editor.lesson_id:
+            self.on_lesson_opened(editor.lesson_id)
+
+    @Slot(str)
+    def on_lesson_opened(self, lesson_id: str) -> None:
+        # A lesson's test needs the lesson saved first; re-saving the same lesson keeps the test's edits.
+        if not lesson_id:
+            self._test_lesson = ""
+            self.test_editor.setEnabled(False)
+            return
+        if lesson_id != getattr(self, "_test_lesson", ""):
+            self._test_lesson = lesson_id
+            self.test_editor.open_lesson(lesson_id)
+        self.test_editor.setEnabled(True)
 
     def load_user_theme(self) -> None:
         from desktop import usersettings  # noqa: PLC0415 - lazy import keeps start-up light

@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
         self.add_page("lessons", self.tr("Lessons"), lessons_page)
         self.add_page("trash", self.tr("Trash"), trash_page)
         self.actions_by_name: dict[str, QAction] = {}
+        #: Mounted editors add "has unsaved edits?" checks here; closing asks before losing them.
+        self.unsaved_checks: list[Callable[[], bool]] = []
         self._sync_now: Callable[[], None] | None = None
         self._build_actions()
         self.profile_label = QLabel()
@@ -198,6 +200,16 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         editor = self.lessons_page.editor
+        if not editor.is_dirty() and any(check() for check in self.unsaved_checks):
+            answer = QMessageBox.question(
+                self,
+                self.tr("Unsaved changes"),
+                self.tr("The test has changes that are not saved. Close anyway and lose them?"),
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                event.ignore()
+                return
         if editor.is_dirty():
             answer = QMessageBox.question(
                 self,

@@ -44,6 +44,7 @@ class SyncWiring:
 
         window = self.app.window
         self.bridge = SyncBridge(window)
+        self.bridge.watch_mirror(self.app.mirror)
         run_sync = self._run_sync_callable()
         sync_now = self._start_scheduler(run_sync) if run_sync is not None else None
         self.status_area = SyncStatusArea(self.bridge, sync_now, window)

@@ -461,42 +461,49 @@
         <translation>Corbeille</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="95" />
+        <location filename="../mainwindow.py" line="97" />
         <source>Signed-in profile</source>
+        <extracomment>Mounted editors add "has unsaved edits?" checks here; closing asks before losing them.</extracomment>
         <translation>Profil connecté</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="134" />
+        <location filename="../mainwindow.py" line="136" />
         <source>&amp;File</source>
         <translation>&amp;Fichier</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="134" />
+        <location filename="../mainwindow.py" line="136" />
         <source>&amp;Edit</source>
         <translation>É&amp;dition</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="134" />
+        <location filename="../mainwindow.py" line="136" />
         <source>S&amp;ync</source>
         <translation>S&amp;ynchronisation</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="147" />
+        <location filename="../mainwindow.py" line="149" />
         <source>&amp;Undo</source>
         <translation>&amp;Annuler</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="149" />
+        <location filename="../mainwindow.py" line="151" />
         <source>&amp;Redo</source>
         <translation>&amp;Rétablir</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="204" />
+        <location filename="../mainwindow.py" line="206" />
+        <location filename="../mainwindow.py" line="216" />
         <source>Unsaved changes</source>
         <translation>Modifications non enregistrées</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="205" />
+        <location filename="../mainwindow.py" line="207" />
+        <source>The test has changes that are not saved. Close anyway and lose them?</source>
+        <translation>Le test a des modifications non enregistrées. Fermer quand même et les perdre ?</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.py" line="217" />
         <source>This lesson has changes that are not saved. Save them before closing?</source>
         <translation>Cette leçon a des modifications non enregistrées. Les enregistrer avant de fermer ?</translation>
     </message>
@@ -738,6 +745,11 @@
         <location filename="../app.py" line="95" />
         <source>Signed in as %s</source>
         <translation>Connecté en tant que %s</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="119" />
+        <source>Test</source>
+        <translation>Test</translation>
     </message>
 </context>
 </TS>

@@ -154,6 +154,9 @@ FRENCH = {
     "Offline profile (this PC only)": "Profil hors ligne (ce PC uniquement)",
     "Signed in as %s": "Connecté en tant que %s",
     "Signed in": "Connecté",
+    "Test": "Test",
+    "The test has changes that are not saved. Close anyway and lose them?":
+        "Le test a des modifications non enregistrées. Fermer quand même et les perdre ?",
 }
 
 

@@ -34,6 +34,7 @@ def open_app(qtbot: QtBot, data_dir: Path) -> Iterator[Callable[..., TutorDeskAp
         if dialog is not None:
             dialog.close()
         app.lessons_page.editor.clear()  # no "save changes?" question while the window closes
+        app.window.unsaved_checks.clear()
         app.shutdown()
         app.window.close()
         app.window.deleteLater()

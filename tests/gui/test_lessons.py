@@ -226,3 +226,13 @@ def test_list_pages_through_many_lessons_without_loading_them_all(qtbot: QtBot, 
         model.fetchMore()
     assert model.rowCount() == 450
     assert model.index(449, 1).data() == "Lesson 0449"
+
+
+def test_the_test_tab_follows_the_open_lesson(qtbot: QtBot, app: TutorDeskApp) -> None:
+    editor = app.lessons_page.editor
+    titles = [editor.tabs.tabText(i) for i in range(editor.tabs.count())]
+    assert titles == ["Lesson", "Notes", "Test"]
+    new_lesson(qtbot, app, "Shapes")
+    assert not app.test_editor.isEnabled()  # a test needs its lesson saved first
+    save(qtbot, app)
+    assert app.test_editor.isEnabled()
