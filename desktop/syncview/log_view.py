@@ -6,7 +6,14 @@ import logging
 from collections import deque
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Slot,
+)
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
@@ -18,7 +25,11 @@ log = logging.getLogger(__name__)
 
 #: Enough to see the last few runs; older lines are dropped (the log file keeps everything).
 DEFAULT_LIMIT = 500
-_HEADERS = ("Time", "Stage", "What happened")
+_HEADERS = (
+    QT_TRANSLATE_NOOP("", "Time"),
+    QT_TRANSLATE_NOOP("", "Stage"),
+    QT_TRANSLATE_NOOP("", "What happened"),
+)
 _Index = QModelIndex | QPersistentModelIndex
 
 

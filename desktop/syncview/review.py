@@ -14,7 +14,15 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -34,11 +42,19 @@ from localdb.wire import codec
 
 log = logging.getLogger(__name__)
 
-_HEADERS = ("When", "Table", "Row", "Fields", "Your value", "Kept value", "Reason")
+_HEADERS = (
+    QT_TRANSLATE_NOOP("", "When"),
+    QT_TRANSLATE_NOOP("", "Table"),
+    QT_TRANSLATE_NOOP("", "Row"),
+    QT_TRANSLATE_NOOP("", "Fields"),
+    QT_TRANSLATE_NOOP("", "Your value"),
+    QT_TRANSLATE_NOOP("", "Kept value"),
+    QT_TRANSLATE_NOOP("", "Reason"),
+)
 _KIND_WORDS = {
-    "lost": "A later edit won",
-    "rejected": "The server refused it",
-    "deleted": "The row was deleted",
+    "lost": QT_TRANSLATE_NOOP("", "A later edit won"),
+    "rejected": QT_TRANSLATE_NOOP("", "The server refused it"),
+    "deleted": QT_TRANSLATE_NOOP("", "The row was deleted"),
 }
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -7,31 +7,39 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from desktop.syncview.state import AUTH, CANCELLED, ERROR, OFFLINE, OK, SYNCING, LogEntry, SyncSnapshot
 
-_CTX = "SyncStatus"
+#: The contexts pyside6-lupdate files these strings under: "" for a bare `tr("...")`, "words" for
+#: `words.tr("...")` in the other syncview modules. Looking in both keeps extraction and lookup in step.
+_CONTEXTS = ("", "words")
 
 #: The engine's stage names -> what a person reads in the status bar and the log.
 STAGE_WORDS = {
-    "register": "Connecting",
-    "session": "Connecting",
-    "connect": "Connecting",
-    "clock": "Checking the clock",
-    "push": "Sending changes",
-    "pull": "Receiving changes",
-    "reset": "Downloading everything again",
-    "backfill": "Receiving new columns",
-    "schema": "Receiving new columns",
-    "sanity": "Checking",
-    "check": "Checking",
-    "done": "Finished",
+    "register": QT_TRANSLATE_NOOP("", "Connecting"),
+    "session": QT_TRANSLATE_NOOP("", "Connecting"),
+    "connect": QT_TRANSLATE_NOOP("", "Connecting"),
+    "clock": QT_TRANSLATE_NOOP("", "Checking the clock"),
+    "push": QT_TRANSLATE_NOOP("", "Sending changes"),
+    "pull": QT_TRANSLATE_NOOP("", "Receiving changes"),
+    "reset": QT_TRANSLATE_NOOP("", "Downloading everything again"),
+    "backfill": QT_TRANSLATE_NOOP("", "Receiving new columns"),
+    "schema": QT_TRANSLATE_NOOP("", "Receiving new columns"),
+    "sanity": QT_TRANSLATE_NOOP("", "Checking"),
+    "check": QT_TRANSLATE_NOOP("", "Checking"),
+    "done": QT_TRANSLATE_NOOP("", "Finished"),
 }
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate(_CTX, text)
+def tr(source: object) -> str:
+    """Translated text. `source` is a str (QT_TRANSLATE_NOOP's marks are typed as object)."""
+    text = str(source)
+    for context in _CONTEXTS:
+        translated = QCoreApplication.translate(context, text)
+        if translated != text:
+            return translated
+    return text
 
 
 def number(n: int) -> str:
@@ -49,10 +57,15 @@ def ago(when: datetime | None, now: datetime | None = None) -> str:
         return ""
     now = now or datetime.now(UTC)
     seconds = max(0, int((now - when).total_seconds()))
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+    # Whole literals (not built from parts) so translators see each phrase.
+    for size, one, many in (
+        (86400, "1 day ago", "{n} days ago"),
+        (3600, "1 hour ago", "{n} hours ago"),
+        (60, "1 minute ago", "{n} minutes ago"),
+    ):
         count = seconds // size
         if count:
-            return tr(f"1 {unit} ago") if count == 1 else tr(f"{{n}} {unit}s ago").format(n=count)
+            return tr(one) if count == 1 else tr(many).format(n=count)
     return tr("just now")
 
 
@@ -130,12 +143,12 @@ def event_words(entry_stage: str, snap: SyncSnapshot, finished: bool) -> str:
 
 
 _TRIGGERS = {
-    "now": "you asked",
-    "edit": "after your edits",
-    "network": "the connection came back",
-    "interval": "on schedule",
-    "start": "at start",
-    "retry": "retrying",
+    "now": QT_TRANSLATE_NOOP("", "you asked"),
+    "edit": QT_TRANSLATE_NOOP("", "after your edits"),
+    "network": QT_TRANSLATE_NOOP("", "the connection came back"),
+    "interval": QT_TRANSLATE_NOOP("", "on schedule"),
+    "start": QT_TRANSLATE_NOOP("", "at start"),
+    "retry": QT_TRANSLATE_NOOP("", "retrying"),
 }
 
 

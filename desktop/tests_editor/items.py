@@ -20,17 +20,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 log = logging.getLogger(__name__)
 
 ITEM_TYPES = ("vid2text", "text2vid", "illustration", "ordering")
 #: What a teacher reads for each type.
 TYPE_NAMES = {
-    "vid2text": "Video → words",
-    "text2vid": "Words → video",
-    "illustration": "Picture",
-    "ordering": "Put in order",
+    "vid2text": QT_TRANSLATE_NOOP("", "Video → words"),
+    "text2vid": QT_TRANSLATE_NOOP("", "Words → video"),
+    "illustration": QT_TRANSLATE_NOOP("", "Picture"),
+    "ordering": QT_TRANSLATE_NOOP("", "Put in order"),
 }
 #: The content key that holds each type's media reference, if it has one.
 MEDIA_KEY = {"vid2text": "video", "illustration": "image"}
@@ -39,8 +39,10 @@ TEXT_KEY = {"vid2text": "prompt", "text2vid": "text", "illustration": "prompt", 
 MIN_CHOICES = 2
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("TestEditor", text)
+def tr(source: object) -> str:
+    """Translated text; the context is "" because that is where pyside6-lupdate files a bare `tr("...")`.
+    `source` is a str (QT_TRANSLATE_NOOP's marks are typed as object)."""
+    return QCoreApplication.translate("", str(source))
 
 
 @dataclass(frozen=True)
