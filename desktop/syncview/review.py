@@ -12,6 +12,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -79,10 +80,12 @@ class ConflictModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[Any] = []
+        self._labels: dict[tuple[str, str], str] = {}
 
-    def set_rows(self, rows: Sequence[Any]) -> None:
+    def set_rows(self, rows: Sequence[Any], labels: dict[tuple[str, str], str] | None = None) -> None:
         self.beginResetModel()
         self._rows = sorted(rows, key=lambda c: str(c.created_at), reverse=True)
+        self._labels = labels or {}
         self.endResetModel()
 
     def conflict(self, row: int) -> Any:
@@ -108,15 +111,50 @@ class ConflictModel(QAbstractTableModel):
         fields = list(c.fields)
         reason = c.reason or _KIND_WORDS.get(c.kind, c.kind)
         cells = (
-            str(c.created_at)[:19].replace("T", " "),
+            _local_time(c.created_at),
             c.table,
-            c.row_id[:8],
+            self._labels.get((c.table, c.row_id)) or c.row_id[:8],
             ", ".join(fields),
             _values(c.local_values, fields),
             _values(c.winning_values, fields),
             words.tr(reason),
         )
         return cells[index.column()]
+
+
+#: What names a row for a person, per table (the rest show the start of their id).
+LABEL_COLUMNS = {
+    "lessons": "title",
+    "notes": "title",
+    "tests": "title",
+    "classes": "name",
+    "organisations": "name",
+    "users": "full_name",
+    "media_assets": "title",
+}
+
+
+def _local_time(stamp: Any) -> str:
+    try:
+        moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    except ValueError:
+        return str(stamp)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def load_conflicts(mirror: Any) -> tuple[list[Any], dict[tuple[str, str], str]]:
+    """The open conflicts and a readable name for each row they are about (pool thread)."""
+    conflicts = mirror.list_conflicts()
+    labels: dict[tuple[str, str], str] = {}
+    for c in conflicts:
+        column = LABEL_COLUMNS.get(c.table)
+        if column is None or (c.table, c.row_id) in labels:
+            continue
+        # Table and column names come from LABEL_COLUMNS above, never from the data.
+        row = mirror.conn.execute(f"SELECT {column} FROM {c.table} WHERE id = ?", (c.row_id,)).fetchone()
+        if row is not None and row[0]:
+            labels[(c.table, c.row_id)] = str(row[0])
+    return conflicts, labels
 
 
 def reapply(mirror: Any, conflict: Any) -> None:
@@ -160,6 +198,15 @@ class ReviewChangesView(QWidget):
         self._mirror = mirror
         self._runner = runner if runner is not None else PoolRunner(self)
         self.model = ConflictModel()
+        self._build()
+        self._update_buttons()
+        bridge.sig_finished.connect(self.reload)
+        self.reload()
+        if not bridge.watching:
+            # Mounted with the profile's mirror: the status area starts from what the mirror knows.
+            bridge.watch_mirror(mirror)
+
+    def _build(self) -> None:
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName(words.tr("Changes to review"))
@@ -194,12 +241,6 @@ class ReviewChangesView(QWidget):
         )
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
-        self._update_buttons()
-        bridge.sig_finished.connect(self.reload)
-        self.reload()
-        if not bridge.watching:
-            # Mounted with the profile's mirror: the status area starts from what the mirror knows.
-            bridge.watch_mirror(mirror)
 
     def selected(self) -> Any:
         rows = self.table.selectionModel().selectedRows()
@@ -208,7 +249,7 @@ class ReviewChangesView(QWidget):
     @Slot()
     def reload(self, *_args: object) -> None:
         mirror = self._mirror
-        self._runner.submit(lambda _conn: mirror.list_conflicts(), self._on_loaded, self._on_failed)
+        self._runner.submit(lambda _conn: load_conflicts(mirror), self._on_loaded, self._on_failed)
 
     @Slot()
     def on_reapply(self) -> None:
@@ -232,8 +273,9 @@ class ReviewChangesView(QWidget):
         self.reapply_button.setEnabled(not busy)
         self.dismiss_button.setEnabled(not busy)
 
-    def _on_loaded(self, conflicts: list[Any]) -> None:
-        self.model.set_rows(conflicts)
+    def _on_loaded(self, loaded: tuple[list[Any], dict[tuple[str, str], str]]) -> None:
+        conflicts, labels = loaded
+        self.model.set_rows(conflicts, labels)
         self._update_buttons()
         if not conflicts:
             self.message.setText(words.tr("Nothing to review."))

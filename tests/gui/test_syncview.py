@@ -246,7 +246,7 @@ def test_review_reapplies_and_dismisses(qtbot, bridge: SyncBridge, mirror: Mirro
         view.model.data(view.model.index(r, 3)): [view.model.data(view.model.index(r, c)) for c in range(7)]
         for r in range(2)
     }
-    assert cells["title"][1:] == ["lessons", lesson[:8], "title", "Mine", "Theirs", "A later edit won"]
+    assert cells["title"][1:] == ["lessons", "Theirs", "title", "Mine", "Theirs", "A later edit won"]
     assert cells["description"][6] == "A later edit won"  # no reason given: the kind's words
 
     row_of = {view.model.conflict(r).id: r for r in range(2)}
@@ -276,6 +276,9 @@ def test_review_explains_a_row_that_is_gone(qtbot, bridge: SyncBridge, mirror: M
     view = ReviewChangesView(bridge, mirror)
     qtbot.addWidget(view)
     qtbot.waitUntil(lambda: view.model.rowCount() == 1)
+    assert view.model.data(view.model.index(0, 2)) == "00000000"  # no row to name: the start of its id
+    when = view.model.data(view.model.index(0, 0))
+    assert datetime.strptime(when, "%Y-%m-%d %H:%M")  # local time, to the minute
     view.table.selectRow(0)
     qtbot.mouseClick(view.reapply_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "no longer on this PC" in view.message.text())
