@@ -225,7 +225,7 @@ steps = st.lists(
         st.tuples(st.just("offline"), device_index, st.booleans()),
         st.tuples(st.just("drift"), device_index, st.sampled_from(SKEWS)),
     ),
-    min_size=4,
+    min_size=6,
     max_size=24,
 )
 
@@ -387,6 +387,11 @@ def run_example(devstack: Any, skews: list[float], plan: list[tuple[Any, ...]]) 
         FaultProxy(target(devstack.url), keep_bodies="/rpc/sync_push") as proxy,
     ):
         world = World(devstack, proxy, Path(root), skews)
+        # A shared start, so edits, deletes and restores on every device find rows to work on.
+        for title in ("alpha", "beta", "gamma"):
+            world.step(("create", 0, title))
+        for i in range(DEVICES):
+            world.step(("sync", i, "none"))
         for step in plan:
             world.step(step)
         world.settle()
