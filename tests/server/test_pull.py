@@ -216,3 +216,9 @@ def test_the_feed_reads_through_an_index(server: Server, world: World) -> None:
         ).fetchall()
     text = "\n".join(r["QUERY PLAN"] for r in plan)
     assert "sync_change_log_feed_idx" in text and "Sort" not in text
+
+
+def test_page_size_is_clamped(server: Server, world: World) -> None:
+    register(server, world.teacher1)
+    answer = server.rpc(world.teacher1, "sync_pull", p_device_id=DEVICE, p_cursor=None, p_limit=0)
+    assert len(answer["rows"]) == 1 and answer["has_more"] is True

@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 import pytest
 
 from tests.server.conftest import DEVICE, Actor, Server, World, ids_of, pull_all, register
@@ -321,3 +322,10 @@ def test_a_device_cannot_set_the_row_version(server: Server, pushing: World) -> 
     row = {**lesson_row(w, w.teacher1, now_ts()), "row_version": 10**12}
     push(server, w.teacher1, change("lessons", row))
     assert server.row("lessons", row["id"])["row_version"] < 10**12  # type: ignore[index]
+
+
+def test_an_unregistered_device_may_not_push(server: Server, world: World) -> None:
+    row = lesson_row(world, world.teacher1, now_ts())
+    with pytest.raises(psycopg.errors.NoDataFound, match="not registered"):
+        push(server, world.teacher1, change("lessons", row))
+    assert server.row("lessons", row["id"]) is None
