@@ -286,7 +286,9 @@ begin
       -- Append-only (C5): created once, never rewritten, not even by their owner.
       execute format('grant select, insert on table public.%I to authenticated', t);
     else
-      execute format('grant select, insert, update, delete on table public.%I to authenticated', t);
+      -- No DELETE: deleting is setting deleted_at (C3), which reaches every device; a hard delete would
+      -- vanish from the feed and leave the row on devices. Only the tombstone purge deletes rows.
+      execute format('grant select, insert, update on table public.%I to authenticated', t);
     end if;
   end loop;
 end

@@ -115,8 +115,6 @@ create policy users_update on public.users for update to authenticated
   with check (organisation_id = (select public.tutordesk_org())
               and ((select public.is_admin())
                    or (id = (select auth.uid()) and role is not distinct from (select public.tutordesk_role()))));
-create policy users_admin_delete on public.users for delete to authenticated
-  using (organisation_id = (select public.tutordesk_org()) and (select public.is_admin()));
 
 -- user_settings: one's own; admins may read the school's.
 create policy user_settings_own on public.user_settings for all to authenticated

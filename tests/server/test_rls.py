@@ -221,7 +221,10 @@ def test_teachers_write_their_own_lessons_notes_and_tests(server: Server, world:
     test_update = "update tests set passing_score = 90 where id = %s"
     assert write(server, w.teacher1, test_update, w.tests["t1_draft"]) == "ok"
     assert write(server, w.teacher1, test_update, w.tests["t2_published"]) == "none"
-    assert write(server, w.teacher1, "delete from lessons where id = %s", other) == "none"
+    # Deleting is setting deleted_at (C3): a hard delete would never reach the devices.
+    assert write(server, w.teacher1, "delete from lessons where id = %s", own) == "42501"
+    assert write(server, w.teacher1, "update lessons set deleted_at = now() where id = %s", own) == "ok"
+    assert write(server, w.teacher1, "update lessons set deleted_at = now() where id = %s", other) == "none"
 
 
 def test_admins_manage_their_own_school_only(server: Server, world: World) -> None:
