@@ -302,3 +302,42 @@ def test_anon_cannot_call_the_sync_functions(shared: tuple[Server, World], call:
     with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
         conn.execute("set local role anon")
         conn.execute(call)  # type: ignore[arg-type]
+
+
+def test_media_and_classes_belong_to_their_owner(server: Server, world: World) -> None:
+    w = world
+    media = server.insert("media_assets", organisation_id=w.org_a, owner_id=w.teacher2.id, kind="image")
+    assert visible(server, w.learner1, "media_assets", media)
+    assert not visible(server, w.learner_b, "media_assets", media)
+    rename = "update media_assets set title = 'x' where id = %s"
+    assert write(server, w.teacher1, rename, media) == "none"
+    assert write(server, w.teacher2, rename, media) == "ok"
+    assert write(server, w.learner1, rename, media) == "none"
+    rename_class = "update classes set name = 'renamed' where id = %s"
+    assert write(server, w.teacher2, rename_class, w.class1) == "none"
+    assert write(server, w.learner1, rename_class, w.class1) == "none"
+    assert write(server, w.teacher1, rename_class, w.class1) == "ok"
+    assert write(server, w.admin, rename_class, w.class1) == "ok"
+
+
+def test_devices_and_conflicts(server: Server, world: World) -> None:
+    w = world
+    device = str(uuid.uuid4())
+    for actor in (w.learner1, w.learner2):
+        server.rpc(actor, "sync_register_device", p_device_id=device, p_name="PC", p_app_version="1")
+    own = "select count(*) as n from devices where id = %s"
+    for actor, expected in ((w.learner1, 1), (w.admin, 2), (w.teacher1, 0), (w.teacher_b, 0)):
+        with server.as_user(actor) as conn:
+            assert conn.execute(own, (device,)).fetchone()["n"] == expected  # type: ignore[index]
+    hijack = "update devices set active = false where id = %s and user_id = %s"
+    assert write(server, w.learner1, hijack, device, w.learner2.id) == "none"
+    assert write(server, w.admin, hijack, device, w.learner2.id) == "ok"
+    conflict = server.insert(
+        "sync_conflicts", organisation_id=w.org_a, user_id=w.learner1.id, table_name="lessons", kind="lost"
+    )
+    assert visible(server, w.learner1, "sync_conflicts", conflict)
+    assert not visible(server, w.learner2, "sync_conflicts", conflict)
+    assert not visible(server, w.teacher_b, "sync_conflicts", conflict)
+    resolve = "update sync_conflicts set resolution = 'kept', resolved_at = now() where id = %s"
+    assert write(server, w.learner1, resolve, conflict) == "none"
+    assert write(server, w.teacher1, resolve, conflict) == "ok"
