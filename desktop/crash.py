@@ -43,6 +43,10 @@ def setup_file_logging(folder: Path | None = None, level: int = logging.INFO) ->
     handler.setLevel(level)
     root.addHandler(handler)
     if root.level > level or root.level == logging.NOTSET:
+        # Lowering the root level for the file must not make the console louder than it was asked to be.
+        for other in root.handlers:
+            if other.level == logging.NOTSET:
+                other.setLevel(root.level or logging.WARNING)
         root.setLevel(level)
     return path
 

@@ -29,7 +29,7 @@ def install_translators(app: QApplication, language: str) -> list[QTranslator]:
     locale = QLocale(language) if language else QLocale.system()
     code = locale.name().split("_")[0]
     installed: list[QTranslator] = []
-    if code == "en":
+    if code in ("en", "C"):
         return installed
     ours = QTranslator(app)
     if ours.load(str(I18N_DIR / f"tutordesk_{code}.qm")):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +108,11 @@ def launch(*, data_dir: str | None, profile_key: str | None = None, notice: str 
         # For the start-up benchmark and smoke checks: quit as soon as the first frame is up.
         from PySide6.QtCore import QTimer  # noqa: PLC0415 - lazy import keeps start-up light
 
-        QTimer.singleShot(0, qapp.quit)
+        def report_and_quit() -> None:
+            print("shown", time.time(), flush=True)  # noqa: T201 - the benchmark reads this line
+            qapp.quit()
+
+        QTimer.singleShot(0, report_and_quit)
     code = qapp.exec()
     reporter.uninstall()
     return int(code)

@@ -1,16 +1,14 @@
 """The signed-in person's own settings row (`user_settings`): the theme follows them across devices.
 
-localdb's repo has no user_settings operation yet, so the two statements live here; the mirror's triggers
-stamp and queue this write like any other (U1). Move them into localdb.repo when it grows one.
+Reads and writes go through localdb's repo; the mirror's triggers stamp and queue the change like any other.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
-import uuid
 
-from localdb.repo_base import write
+from localdb import repo
 
 log = logging.getLogger(__name__)
 
@@ -20,22 +18,12 @@ THEMES = ("light", "dark", "system")
 def read_theme(conn: sqlite3.Connection, user_id: str | None) -> str | None:
     if not user_id:
         return None
-    row = conn.execute(
-        "SELECT app_theme FROM user_settings WHERE user_id = ? AND deleted_at IS NULL", (user_id,)
-    ).fetchone()
-    theme = row[0] if row else None
+    theme = repo.read_user_settings(conn, user_id=user_id).get("app_theme")
     return theme if theme in THEMES else None
 
 
 def write_theme(conn: sqlite3.Connection, *, user_id: str, organisation_id: str, theme: str) -> None:
     if theme not in THEMES:
         raise ValueError(theme)
-    with write(conn):
-        row = conn.execute("SELECT id, app_theme FROM user_settings WHERE user_id = ?", (user_id,)).fetchone()
-        if row is None:
-            conn.execute(
-                "INSERT INTO user_settings (id, organisation_id, user_id, app_theme) VALUES (?, ?, ?, ?)",
-                (str(uuid.uuid4()), organisation_id, user_id, theme),
-            )
-        elif row[1] != theme:
-            conn.execute("UPDATE user_settings SET app_theme = ? WHERE id = ?", (theme, row[0]))
+    if read_theme(conn, user_id) != theme:
+        repo.update_user_settings(conn, user_id=user_id, organisation_id=organisation_id, app_theme=theme)
