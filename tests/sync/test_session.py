@@ -143,3 +143,19 @@ def test_sign_out_forgets_the_token_and_sync_then_asks_to_sign_in(
     profile = teacher.profile
     assert TokenStore(teacher.folder).get(token_key(profile.server_url, profile.user_id)) is None
     assert teacher.sync().status == "auth"
+
+
+def test_token_file_store_round_trip_and_damage(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    store = TokenStore(tmp_path)
+    store.set("https://a#u1", "token-1")
+    store.set("https://b#u2", "token-2")
+    assert store.get("https://a#u1") == "token-1" and store.get("https://b#u2") == "token-2"
+    store.delete("https://a#u1")
+    assert store.get("https://a#u1") is None and store.get("https://b#u2") == "token-2"
+    assert stat.S_IMODE((tmp_path / "secrets.json").stat().st_mode) == 0o600
+    (tmp_path / "secrets.json").write_text("{not json", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        assert store.get("https://b#u2") is None  # unreadable: sign in again replaces it
+    assert "unreadable" in caplog.text
+    store.set("https://b#u2", "token-3")
+    assert store.get("https://b#u2") == "token-3"
