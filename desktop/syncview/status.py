@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.syncview import words
 from desktop.syncview.bridge import SyncBridge
-from desktop.syncview.state import CLOCK_WARN_SECONDS, IDLE, SyncSnapshot
+from desktop.syncview.state import AUTH, CLOCK_WARN_SECONDS, IDLE, SyncSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,9 @@ class SyncStatusArea(QWidget):
     """Words, a progress bar and a "Sync now" button, for the main window's status bar."""
 
     sig_review_requested = Signal()
+
+    sig_sign_in_requested = Signal()
+    """The person clicked "Sign in" after the session expired (S6). No arguments."""
     """The person clicked the "to review" link. No arguments."""
 
     def __init__(
@@ -59,7 +62,7 @@ class SyncStatusArea(QWidget):
         self.label.setAccessibleName(words.tr("Sync status"))
         self.review_link = QLabel(self)
         self.review_link.setTextFormat(Qt.TextFormat.RichText)
-        self.review_link.linkActivated.connect(lambda _link: self.sig_review_requested.emit())
+        self.review_link.linkActivated.connect(self._on_link)
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName(words.tr("Sync progress"))
         self.progress.setMaximumWidth(160)
@@ -102,12 +105,7 @@ class SyncStatusArea(QWidget):
         else:
             self.label.setText(words.status_text(snap, self._clock() if self._clock else None))
         self.setToolTip(words.detail_text(snap))
-        if snap.conflicts:
-            text = words.tr("{n} to review").format(n=words.number(snap.conflicts))
-            self.review_link.setText(f'<a href="review">{text}</a>')
-            self.review_link.show()
-        else:
-            self.review_link.hide()
+        self._show_link(snap)
         if snap.running:
             self.progress.setRange(0, snap.total or 0)  # (0, 0): a busy bar while the total is unknown
             if snap.total:
@@ -116,6 +114,25 @@ class SyncStatusArea(QWidget):
         else:
             self.progress.hide()
         self.button.setEnabled(self._sync_now is not None and not snap.running)
+
+    def _show_link(self, snap: SyncSnapshot) -> None:
+        """One link beside the words: "Sign in" when the session expired, else "N to review" if any."""
+        if snap.state == AUTH:
+            self.review_link.setText(f'<a href="sign-in">{words.tr("Sign in")}</a>')
+        elif snap.conflicts:
+            text = words.tr("{n} to review").format(n=words.number(snap.conflicts))
+            self.review_link.setText(f'<a href="review">{text}</a>')
+        else:
+            self.review_link.hide()
+            return
+        self.review_link.show()
+
+    @Slot(str)
+    def _on_link(self, link: str) -> None:
+        if link == "sign-in":
+            self.sig_sign_in_requested.emit()
+        else:
+            self.sig_review_requested.emit()
 
     @Slot()
     def refresh(self) -> None:

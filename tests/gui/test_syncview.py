@@ -115,6 +115,9 @@ def test_status_area_words_for_each_state(qtbot, bridge: SyncBridge) -> None:
         SyncEvent(SyncEventKind.FAILED, at=datetime.now(UTC), error=SessionExpired("spent")),
     )
     assert area.label.text() == "Sign in again to sync"
+    assert area.review_link.isVisible() and ">Sign in<" in area.review_link.text()
+    with qtbot.waitSignal(area.sig_sign_in_requested):
+        area.review_link.linkActivated.emit("sign-in")
     deliver(qtbot, bridge, SyncReport(status="error", message="The server had a problem"))
     assert area.label.text() == "Sync failed: The server had a problem"
 
