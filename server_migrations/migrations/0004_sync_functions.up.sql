@@ -371,7 +371,7 @@ begin
   -- What the device sends is what it has applied: that is the position the purge must respect.
   update public.devices
     set last_cursor = p_cursor, last_xid = v_pos.xid, last_seq = v_pos.seq, last_pull_at = now(),
-        last_seen_at = now()
+        last_seen_at = now(), organisation_id = public.tutordesk_org()
     where id = p_device_id and user_id = auth.uid();
   select array_agg(f.table_name order by f.xid, f.seq), array_agg(f.row_id order by f.xid, f.seq),
          array_agg(f.xid order by f.xid, f.seq), array_agg(f.seq order by f.xid, f.seq)
@@ -582,7 +582,8 @@ begin
                                  'schema_version', (select schema_version from public.sync_meta));
   update public.sync_batches set answer = v_answer
     where user_id = v_uid and device_id = p_device_id and batch_id = p_batch_id;
-  update public.devices set last_seen_at = now() where id = p_device_id and user_id = v_uid;
+  update public.devices set last_seen_at = now(), organisation_id = public.tutordesk_org()
+    where id = p_device_id and user_id = v_uid;
   return v_answer;
 end
 $$;

@@ -8,7 +8,7 @@ import uuid
 import psycopg
 import pytest
 
-from tests.server.conftest import DEVICE, Server, World, add_lesson, ids_of, pull_all, register
+from tests.server.conftest import DEVICE, Actor, Server, World, add_lesson, ids_of, pull_all, register
 
 pytestmark = pytest.mark.pg
 
@@ -222,3 +222,14 @@ def test_page_size_is_clamped(server: Server, world: World) -> None:
     register(server, world.teacher1)
     answer = server.rpc(world.teacher1, "sync_pull", p_device_id=DEVICE, p_cursor=None, p_limit=0)
     assert len(answer["rows"]) == 1 and answer["has_more"] is True
+
+
+def test_a_user_moved_to_another_school_keeps_syncing(server: Server, world: World) -> None:
+    register(server, world.learner1)
+    moved = Actor(world.learner1.id, world.org_b, "learner")  # the admin changed their app_metadata
+    answer = server.rpc(moved, "sync_pull", p_device_id=DEVICE, p_cursor=None, p_limit=100)
+    assert ids_of(answer["rows"], "organisations") == {world.org_b}
+    device = server.one(
+        "select organisation_id::text as org from devices where user_id = %s", world.learner1.id
+    )
+    assert device is not None and device["org"] == world.org_b
