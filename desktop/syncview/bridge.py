@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from desktop.syncview import words
@@ -76,6 +77,8 @@ class SyncBridge(QObject):
 
     def listener(self, event: Any) -> None:
         """Called by the engine/scheduler on their threads. Only emits; never touches a widget."""
+        if not shiboken6.isValid(self):
+            return  # the window closed while a sync was finishing: nobody left to tell
         self._sig_event.emit(event)
 
     def seed(self, **fields: Any) -> None:

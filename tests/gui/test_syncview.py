@@ -360,3 +360,15 @@ def test_a_job_that_ends_after_its_view_closed_tells_nobody(qtbot) -> None:
     assert QThreadPool.globalInstance().waitForDone(30_000)
     QApplication.processEvents()
     assert answers == []  # and no exception reached the event loop (pytest-qt would fail the test)
+
+
+def test_events_after_the_window_closed_are_dropped_quietly(qtbot, caplog: pytest.LogCaptureFixture) -> None:
+    import shiboken6
+
+    bridge = SyncBridge()
+    listener = bridge.listener
+    shiboken6.delete(bridge)
+    worker = threading.Thread(target=listener, args=(SyncReport(status="ok"),))
+    worker.start()
+    worker.join()
+    assert "Traceback" not in caplog.text and not caplog.records
