@@ -82,8 +82,8 @@ class TutorDeskApp(QObject):
         self.window.profile_label.setText(self.profile_words())
         self.author = author_for(self.gui_conn(), self.profile)
         self.lessons_page.editor.author = self.author
-        self.lessons_page.list.model.load_now(self.gui_conn())
         self.window.show()
+        self.lessons_page.list.model.refresh()  # on the worker: the window does not wait for the list
         QTimer.singleShot(0, self.after_show)
         return self.window
 

@@ -58,8 +58,11 @@ def type_words(lesson_type: str | None) -> str:
 class LessonTableModel(QAbstractTableModel):
     """Rows of `store.LessonRow`, paged; `set_filter` starts a new query, `refresh` repeats it."""
 
+    sig_page = Signal(int)
+    """A query's first page is in the model. Arguments: the number of rows shown so far."""
+
     sig_loaded = Signal(int)
-    """A query's first page is in the model. Arguments: the total number of matching lessons."""
+    """A query is complete (first page and total). Arguments: the total number of matching lessons."""
 
     def __init__(
         self, runner: DbRunner, read_conn: Callable[[], sqlite3.Connection], parent: QObject | None = None
@@ -89,30 +92,41 @@ class LessonTableModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Ask the database thread for the first page; answers to older queries are dropped on arrival."""
+        """Ask the database thread for the first page, then for the total; stale answers are dropped.
+
+        The page comes first so the list changes as soon as it can; the count (a full pass over the
+        matches) follows in its own job and only updates the words under the list.
+        """
         self._generation += 1
         generation, flt = self._generation, self._filter
         self.loading = True
 
-        def job(conn: sqlite3.Connection) -> tuple[int, list[store.LessonRow]]:
-            return store.count_lessons(conn, flt), store.list_lessons(conn, flt, limit=PAGE_SIZE, offset=0)
+        def page(conn: sqlite3.Connection) -> list[store.LessonRow] | None:
+            # A newer keystroke already asked again: skip the work instead of queueing behind it.
+            if generation != self._generation:
+                return None
+            return store.list_lessons(conn, flt, limit=PAGE_SIZE, offset=0)
 
-        self._runner.submit(job, lambda result: self._on_first_page(generation, result))
+        def count(conn: sqlite3.Connection) -> int | None:
+            return None if generation != self._generation else store.count_lessons(conn, flt)
 
-    def load_now(self, conn: sqlite3.Connection) -> None:
-        """The first page read on the calling thread: used at start-up, before the worker is warm."""
-        self._generation += 1
-        total = store.count_lessons(conn, self._filter)
-        rows = store.list_lessons(conn, self._filter, limit=PAGE_SIZE, offset=0)
-        self._on_first_page(self._generation, (total, rows))
+        self._runner.submit(page, lambda rows: self._on_first_page(generation, rows))
+        self._runner.submit(count, lambda total: self._on_total(generation, total))
 
-    def _on_first_page(self, generation: int, result: tuple[int, list[store.LessonRow]]) -> None:
-        if generation != self._generation:
+    def _on_first_page(self, generation: int, rows: list[store.LessonRow] | None) -> None:
+        if rows is None or generation != self._generation:
             return  # a newer query is on its way; showing this one would flicker
-        total, rows = result
         self.beginResetModel()
-        self._total, self._rows = total, list(rows)
+        self._rows = list(rows)
+        # Until the count arrives, a full page means "maybe more".
+        self._total = len(self._rows) + (1 if len(self._rows) == PAGE_SIZE else 0)
         self.endResetModel()
+        self.sig_page.emit(len(self._rows))
+
+    def _on_total(self, generation: int, total: int | None) -> None:
+        if total is None or generation != self._generation:
+            return
+        self._total = max(total, len(self._rows))
         self.loading = False
         self.sig_loaded.emit(total)
 
@@ -128,6 +142,8 @@ class LessonTableModel(QAbstractTableModel):
         if not page:
             self._total = len(self._rows)  # the table shrank under us; stop asking
             return
+        if self.loading and len(page) == PAGE_SIZE:
+            self._total = max(self._total, len(self._rows) + len(page) + 1)
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
         self._rows.extend(page)
         self.endInsertRows()
