@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 MergeFn = Callable[[str, Mapping[str, Any], Mapping[str, Any], str | None], tuple[dict[str, Any], list[str]]]
 
 _CHUNK = 500
+_ANY_LESSON = "SELECT EXISTS (SELECT 1 FROM lessons WHERE id IN (SELECT value FROM json_each(?)))"
 _ORDER = {name: i for i, name in enumerate(TABLE_NAMES)}
 
 
@@ -199,14 +200,17 @@ def apply_page(
     applied = merged = conflicts = 0
     ordered = _ordered(rows)
     with applying(conn):
-        search = _search_ids(conn, ordered)
+        search = dump_json(sorted(_search_ids(conn, ordered)))
+        # A first sync writes only new lessons: they have no search rows yet, so there is nothing to delete.
+        indexed = conn.execute(_ANY_LESSON, (search,)).fetchone()[0]
         with _triggers_suspended(conn, (table for table, _ in ordered)):
             for table, batch in ordered:
                 a, m, k = write_rows(conn, table, batch, merge)
                 applied, merged, conflicts = applied + a, merged + m, conflicts + k
-            if search:
-                for sql in SEARCH_REFRESH_SQL:
-                    conn.execute(sql, (dump_json(sorted(search)),))
+            delete, insert = SEARCH_REFRESH_SQL
+            if indexed:
+                conn.execute(delete, (search,))
+            conn.execute(insert, (search,))
         _remove(conn, removed)
         conn.execute(
             "INSERT INTO sync_state (key, value) VALUES ('cursor', ?) "

@@ -189,5 +189,7 @@ SEARCH_REFRESH_SQL: tuple[str, ...] = (
     "(SELECT rowid FROM lessons WHERE id IN (SELECT value FROM json_each(?)))",
     "INSERT INTO lessons_fts (rowid, lesson_id, title, description, notes) "
     f"SELECT rowid, id, title, description, {_NOTES_OF.format(lesson='lessons.id')} FROM lessons "
-    "WHERE id IN (SELECT value FROM json_each(?))",
+    # In rowid order: FTS5 flushes its pending terms whenever a rowid is lower than the one before, and
+    # ids come in uuid order; unsorted, each page would cost several times as much (bench_apply_page).
+    "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY rowid",
 )

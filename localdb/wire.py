@@ -12,6 +12,7 @@ columns that need no conversion are passed through untouched.
 from __future__ import annotations
 
 import json
+import json.encoder
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
@@ -47,12 +48,23 @@ def canonical_timestamp(value: Any) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-# json.dumps with non-default options builds a new encoder per call; one shared encoder is ~2x faster.
+# json.dumps with non-default options builds a new encoder per call, and so does JSONEncoder.encode for its C
+# part; one C encoder made once (no circular-reference check: wire values are trees) is ~3x faster.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_MAKE_C_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)  # CPython's accelerator, not in typeshed
+_C_ENCODER: Any = (
+    _MAKE_C_ENCODER(
+        None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+    if _MAKE_C_ENCODER is not None
+    else None
+)
 
 
 def dump_json(value: Any) -> str:
     """Compact JSON text, non-ASCII kept as it is (smaller and readable in the file)."""
+    if _C_ENCODER is not None:
+        return "".join(_C_ENCODER(value, 0))
     return _ENCODER.encode(value)
 
 

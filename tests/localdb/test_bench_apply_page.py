@@ -13,7 +13,7 @@ def test_a_tiny_run_reports_all_three_ways(capsys: pytest.CaptureFixture[str]) -
     )
     out = capsys.readouterr().out
     assert code == 0
-    for way in ("ours: `Mirror.apply_page`", "physical limit", "plain way: SQLAlchemy ORM"):
+    for way in ("ours: `Mirror.apply_page`", "same tables", "`lessons` alone", "plain way: SQLAlchemy ORM"):
         assert way in out
     assert "300 lesson rows" in out and "the plain way** (target: at least 5x)" in out
 
