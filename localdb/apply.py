@@ -5,12 +5,13 @@ together, so a crash anywhere leaves the mirror at a page boundary (P2). While i
 is '1', so the triggers neither stamp nor queue what the server sent (P4); the flag is set back before the
 commit, and a rollback restores it too.
 
-Rows without a pending local edit are written in bulk (one executemany upsert per table: this is the hot path
-of a first sync). A row trigger costs SQLite about as much as the insert itself even when its WHEN clause is
-false (measured: bench/bench_apply_page.py), so apply_page drops the page's tables' triggers inside its own
-transaction, writes, refreshes `lessons_fts` set-based for the lessons it touched, and re-creates the triggers
-before the commit. DDL is transactional in SQLite: a crash or rollback restores them, and other connections
-never see them missing (they are blocked from writing by our write lock and read the committed schema).
+Rows without a pending local edit are written in bulk (one executemany upsert per table: this is the hot
+path of a first sync). A row trigger costs SQLite well over half an insert even when its WHEN clause is false
+(measured on 20,000 lessons while tuning bench/bench_apply_page.py), so apply_page drops the page's tables'
+triggers inside its own transaction, writes, refreshes `lessons_fts` set-based for the lessons it touched,
+and re-creates the triggers before the commit. DDL is transactional in SQLite: a crash or rollback restores
+them, and other connections never see them missing (they are blocked from writing by our write lock and read
+the committed schema).
 
 A row with a pending local edit meets the pulled row through the merge function (P5); what
 lost is kept in `conflicts` (C6) and the outbox entries stay, so the merged row is what gets pushed next.
