@@ -117,13 +117,10 @@ class AuthApi:
         with self.pool.connection() as conn, conn.transaction():
             conn.row_factory = dict_row
             self._refuse_if_locked(conn, email)
-            user = conn.execute(
-                _user_sql(
-                    "lower(email) = %s and encrypted_password = extensions.crypt(%s, encrypted_password)"
-                ),
-                (email, password),
-            ).fetchone()
-            if user is None:
+            user = conn.execute(_user_sql("lower(email) = %s"), (email,)).fetchone()
+            matched = _password_matches(conn, password, user["encrypted_password"] if user else None)
+            if user is None or not matched:
+                user = None
                 conn.execute("insert into auth.sign_in_failures (email) values (%s)", (email,))
             else:
                 self._refuse_if_unusable(user)
@@ -282,6 +279,16 @@ class AuthApi:
             else:
                 conn.execute("delete from auth.sessions where user_id = %s", (user_id,))
         return Reply(204)
+
+
+def _password_matches(conn: psycopg.Connection[Any], password: str, stored: str | None) -> bool:
+    """bcrypt check in the database. An unknown email is hashed too (with a fresh salt of the same cost), so
+    the answer's timing does not tell which emails have accounts."""
+    row = conn.execute(
+        "select extensions.crypt(%s, coalesce(%s, extensions.gen_salt('bf', 10))) = %s as ok",
+        (password, stored, stored),
+    ).fetchone()
+    return bool(row and row["ok"])
 
 
 def _user_json(user: dict[str, Any]) -> dict[str, Any]:
