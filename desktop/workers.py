@@ -11,6 +11,7 @@ import itertools
 import logging
 import sqlite3
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +34,7 @@ class _DbWorker(QObject):
         super().__init__()
         self._connect = connect
         self._conn: sqlite3.Connection | None = None
+        self.closed = threading.Event()
 
     @Slot(int, object)
     def on_job(self, job_id: int, fn: DbJob) -> None:
@@ -50,9 +52,12 @@ class _DbWorker(QObject):
 
     @Slot()
     def on_close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        try:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+        finally:
+            self.closed.set()
 
 
 class DbRunner(QObject):
@@ -102,10 +107,15 @@ class DbRunner(QObject):
             if not self._callbacks:
                 self.sig_idle.emit()
 
-    def shutdown(self) -> None:
-        """Finish the queued jobs, close the worker's connection, stop the thread."""
+    def shutdown(self, timeout: float = 30.0) -> None:
+        """Finish the queued jobs (a last save on quit), close the worker's connection, stop the thread.
+
+        The close request queues behind every job already submitted, so waiting for it means they ran.
+        """
         if not self._thread.isRunning():
             return
         self._sig_close.emit()
+        if not self._worker.closed.wait(timeout):
+            log.warning("database jobs still running after %s s at shutdown", timeout)
         self._thread.quit()
         self._thread.wait()

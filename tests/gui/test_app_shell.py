@@ -152,3 +152,21 @@ def test_quitting_during_a_sync_stops_the_run_at_a_page_boundary(qtbot: QtBot, a
     app.qapp.aboutToQuit.emit()  # what QApplication.quit() sends; the app shuts its scheduler down
     assert saw_cancel.is_set()
     assert app.sync.scheduler is None
+
+
+def test_a_save_started_while_quitting_reaches_the_disk(qtbot: QtBot, app: TutorDeskApp) -> None:
+    editor = app.lessons_page.editor
+    app.window.on_new_lesson()
+    qtbot.keyClicks(editor.title, "Saved on the way out")
+    editor.save()
+    assert editor.saving
+    path = app.mirror.path
+    app.shutdown()  # what aboutToQuit does; the save job runs before the worker closes
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        titles = [row[0] for row in conn.execute("SELECT title FROM lessons")]
+    finally:
+        conn.close()
+    assert titles == ["Saved on the way out"]
