@@ -230,4 +230,3 @@ def _accepts_gzip(accept_encoding: str) -> bool:
         if name.strip().lower() in ("gzip", "*"):
             return params.replace(" ", "") not in ("q=0", "q=0.0")
     return False
-

@@ -313,3 +313,19 @@ def test_one_editor_follows_the_lesson_being_edited(qtbot, runner: DbRunner, les
     with qtbot.waitSignal(follower.sig_loaded):
         follower.open_lesson(lesson.lesson_id)
     assert follower.test_id == editor.test_id and follower.items.count() == 1
+
+
+def test_alt_up_down_moves_parts_and_choices_with_their_mark(qtbot, runner: DbRunner, lesson: Lesson) -> None:
+    editor = open_editor(qtbot, runner, lesson)
+    parts = add(qtbot, editor, "ordering")
+    fill_choices(qtbot, parts, ["morning", "good"], correct=None)
+    qtbot.keyClick(parts.choices.edits[1], Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert parts.choices.values() == ["good", "morning"]
+    assert editor.drafts()[0].correct_answer == ["good", "morning"]  # the right order is the parts' order
+    choice = add(qtbot, editor, "illustration")
+    fill_choices(qtbot, choice, ["a cat", "a dog", "a cow"], correct=0)
+    qtbot.keyClick(choice.choices.edits[0], Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert choice.choices.values() == ["a dog", "a cat", "a cow"]
+    assert choice.choices.correct_index() == 1 and editor.drafts()[1].correct_answer == "a cat"
+    qtbot.keyClick(choice.choices.edits[0], Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)  # already first
+    assert choice.choices.values() == ["a dog", "a cat", "a cow"]
