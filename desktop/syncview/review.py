@@ -112,7 +112,7 @@ class ConflictModel(QAbstractTableModel):
         reason = c.reason or _KIND_WORDS.get(c.kind, c.kind)
         cells = (
             _local_time(c.created_at),
-            c.table,
+            words.tr(TABLE_WORDS.get(c.table, c.table)),
             self._labels.get((c.table, c.row_id)) or c.row_id[:8],
             ", ".join(fields),
             _values(c.local_values, fields),
@@ -122,6 +122,22 @@ class ConflictModel(QAbstractTableModel):
         return cells[index.column()]
 
 
+#: Table names as a person says them.
+TABLE_WORDS = {
+    "organisations": QT_TRANSLATE_NOOP("", "School"),
+    "users": QT_TRANSLATE_NOOP("", "Person"),
+    "user_settings": QT_TRANSLATE_NOOP("", "Settings"),
+    "classes": QT_TRANSLATE_NOOP("", "Class"),
+    "class_members": QT_TRANSLATE_NOOP("", "Class member"),
+    "media_assets": QT_TRANSLATE_NOOP("", "Media"),
+    "lessons": QT_TRANSLATE_NOOP("", "Lesson"),
+    "notes": QT_TRANSLATE_NOOP("", "Note"),
+    "tests": QT_TRANSLATE_NOOP("", "Test"),
+    "tests_content": QT_TRANSLATE_NOOP("", "Test item"),
+    "test_attempts": QT_TRANSLATE_NOOP("", "Test attempt"),
+    "practice_sessions": QT_TRANSLATE_NOOP("", "Practice session"),
+    "audit_log": QT_TRANSLATE_NOOP("", "Audit entry"),
+}
 #: What names a row for a person, per table (the rest show the start of their id).
 LABEL_COLUMNS = {
     "lessons": "title",

@@ -72,6 +72,9 @@ class ItemList(QListWidget):
         self.setAccessibleName(tr("Test items"))
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        # Long item texts end in "…" rather than pushing a sideways scroll bar into a narrow list.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.model().rowsMoved.connect(lambda *_: self.sig_moved.emit())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -70,6 +70,7 @@ class AnswerWidget(QWidget):
             group.addButton(radio)
             self.radios.append(radio)
             layout.addWidget(radio)
+        layout.addStretch(1)  # choices sit together under the question, not spread over the dialog
 
     def move_part(self, step: int) -> None:
         assert self.order is not None

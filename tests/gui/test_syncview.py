@@ -249,7 +249,7 @@ def test_review_reapplies_and_dismisses(qtbot, bridge: SyncBridge, mirror: Mirro
         view.model.data(view.model.index(r, 3)): [view.model.data(view.model.index(r, c)) for c in range(7)]
         for r in range(2)
     }
-    assert cells["title"][1:] == ["lessons", "Theirs", "title", "Mine", "Theirs", "A later edit won"]
+    assert cells["title"][1:] == ["Lesson", "Theirs", "title", "Mine", "Theirs", "A later edit won"]
     assert cells["description"][6] == "A later edit won"  # no reason given: the kind's words
 
     row_of = {view.model.conflict(r).id: r for r in range(2)}
