@@ -170,7 +170,9 @@ def measure_typing(data_dir: Path, mirror: Path) -> dict[str, list[float]]:
     for word in WORDS:
         lst.search.clear()
         spin(0.2)
-        for n in range(1, len(word) + 1):
+        QTest.keyClick(lst.search, word[0])  # one letter does not search (the list would not change)
+        spin(0.17)
+        for n in range(2, len(word) + 1):
             began = time.perf_counter()
             QTest.keyClick(lst.search, word[n - 1])
             results["isolated"].append((until_text(word[:n]) - began) * 1000)
@@ -184,8 +186,8 @@ def measure_typing(data_dir: Path, mirror: Path) -> dict[str, list[float]]:
     app.shutdown()
     app.window.close()
     conn = sqlite3.connect(mirror)
-    results["plain"] = [plain_search(conn, w[:n]) for w in WORDS for n in range(1, len(w) + 1)]
-    results["limit"] = [limit_page(conn) for w in WORDS for _n in range(len(w))]
+    results["plain"] = [plain_search(conn, w[:n]) for w in WORDS for n in range(2, len(w) + 1)]
+    results["limit"] = [limit_page(conn) for w in WORDS for _n in range(2, len(w) + 1)]
     conn.close()
     return results
 
@@ -220,6 +222,28 @@ def limit_page(conn: object) -> float:
     return (time.perf_counter() - began) * 1000
 
 
+def with_proposed_indexes(base: Path, rows: int, mirror: Path) -> dict[str, list[float]]:
+    """The same typing on a copy of the mirror with the indexes bench_search proposes to localdb's schema."""
+    import shutil
+    import sqlite3
+
+    from bench.bench_search import PROPOSED_INDEXES
+
+    data_dir = base / f"data-{rows}-indexed"
+    if data_dir.exists():
+        shutil.rmtree(data_dir)
+    shutil.copytree(mirror.parents[2], data_dir)
+    copy = data_dir / mirror.relative_to(mirror.parents[2])
+    conn = sqlite3.connect(copy)
+    for statement in PROPOSED_INDEXES:
+        conn.execute(statement)
+    conn.execute("ANALYZE")
+    conn.close()
+    os.environ["TUTORDESK_DATA_DIR"] = str(data_dir)
+    measured = measure_typing(data_dir, copy)
+    return {"indexed_isolated": measured["isolated"], "indexed_burst_end": measured["burst_end"]}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="lessons in the mirror (default 100,000)")
@@ -235,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         mirror = build_mirror(data_dir, args.rows)
         starts = measure_starts(data_dir, config_dir, mirror, args.starts)
         typing = measure_typing(data_dir, mirror)
+        typing.update(with_proposed_indexes(base, args.rows, mirror))
     write_section("gui", report(args.rows, starts, typing))
     print(report(args.rows, starts, typing))
     return 0
@@ -271,13 +296,22 @@ def report(rows: int, starts: dict[str, list[float]], typing: dict[str, list[flo
     names = {
         "isolated": "ours, a key after a pause (searches at once)",
         "burst_end": "ours, the last key of fast typing (includes the deliberate 150 ms debounce)",
+        "indexed_isolated": "ours with bench_search's proposed indexes, a key after a pause",
+        "indexed_burst_end": "ours with those indexes, the last key of fast typing (150 ms debounce included)",
         "plain": "plain way: `LIKE '%term%'`, every match into a QStandardItemModel",
         "limit": "limit: bare `SELECT ... LIMIT 200` and a model reset",
     }
     for key, label in names.items():
         values = typing[key]
         lines.append(f"| {label} | {len(values)} | {statistics.median(values):.1f} | {p95(values):.1f} |")
-    lines += ["", "Target: p95 under 50 ms for a keystroke."]
+    lines += [
+        "",
+        "Target: p95 under 50 ms for a keystroke. Searching starts at the second letter: a one-letter prefix",
+        "matches most lessons (up to 98% of this mirror) and cost 50-300 ms in full-text search, so the first",
+        "key only shows a hint and the list stays as it is (those keys are not counted above). The slow tail",
+        "left is short prefixes with tens of thousands of matches; stale searches are skipped and the page",
+        "comes before the count.",
+    ]
     return "\n".join(lines)
 
 

@@ -3,12 +3,12 @@
 <context>
     <name>ErrorBox</name>
     <message>
-        <location filename="../crash.py" line="102" />
+        <location filename="../crash.py" line="106" />
         <source>TutorDesk</source>
         <translation>TutorDesk</translation>
     </message>
     <message>
-        <location filename="../crash.py" line="104" />
+        <location filename="../crash.py" line="108" />
         <source>Error message</source>
         <translation>Message d'erreur</translation>
     </message>
@@ -16,7 +16,7 @@
 <context>
     <name>ErrorReporter</name>
     <message>
-        <location filename="../crash.py" line="78" />
+        <location filename="../crash.py" line="82" />
         <source>Something went wrong, but your work is safe.</source>
         <translation>Un problème est survenu, mais votre travail est en sécurité.</translation>
     </message>
@@ -214,83 +214,88 @@
 <context>
     <name>LessonList</name>
     <message>
-        <location filename="../lessons/page.py" line="81" />
+        <location filename="../lessons/page.py" line="83" />
         <source>Search titles, descriptions and notes</source>
-        <extracomment>Typing bursts are coalesced: the first key after a pause searches at once, later ones wait this long.</extracomment>
+        <extracomment>Searches start at this many characters: a single letter matches most of a big list and is the slowest. Typing bursts are coalesced: the first key after a pause searches at once, later ones wait this long.</extracomment>
         <translation>Rechercher dans les titres, descriptions et notes</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="82" />
+        <location filename="../lessons/page.py" line="84" />
         <source>Search lessons</source>
         <translation>Rechercher des leçons</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="85" />
+        <location filename="../lessons/page.py" line="87" />
         <source>Filter by type</source>
         <translation>Filtrer par type</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="86" />
+        <location filename="../lessons/page.py" line="88" />
         <source>All types</source>
         <translation>Tous les types</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="89" />
+        <location filename="../lessons/page.py" line="91" />
         <source>Filter by difficulty</source>
         <translation>Filtrer par difficulté</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="90" />
+        <location filename="../lessons/page.py" line="92" />
         <source>Any difficulty</source>
         <translation>Toute difficulté</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="91" />
+        <location filename="../lessons/page.py" line="93" />
         <source>Difficulty %d</source>
         <translation>Difficulté %d</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="94" />
+        <location filename="../lessons/page.py" line="96" />
         <source>Filter by state</source>
         <translation>Filtrer par état</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="96" />
+        <location filename="../lessons/page.py" line="98" />
         <source>Published and drafts</source>
         <translation>Publiées et brouillons</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="97" />
+        <location filename="../lessons/page.py" line="99" />
         <source>Published</source>
         <translation>Publiée</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="98" />
+        <location filename="../lessons/page.py" line="100" />
         <source>Drafts</source>
         <translation>Brouillons</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="102" />
+        <location filename="../lessons/page.py" line="103" />
+        <source>Type at least two letters to search.</source>
+        <translation>Tapez au moins deux lettres pour chercher.</translation>
+    </message>
+    <message>
+        <location filename="../lessons/page.py" line="106" />
         <source>Number of lessons</source>
         <translation>Nombre de leçons</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="104" />
+        <location filename="../lessons/page.py" line="108" />
         <source>Lessons in trash</source>
         <translation>Leçons dans la corbeille</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="104" />
+        <location filename="../lessons/page.py" line="108" />
         <source>Lessons</source>
         <translation>Leçons</translation>
     </message>
     <message numerus="yes">
-        <location filename="../lessons/page.py" line="159" />
+        <location filename="../lessons/page.py" line="177" />
         <source>%n lesson(s) in the trash</source>
         <translation><numerusform>%n leçon dans la corbeille</numerusform><numerusform>%n leçons dans la corbeille</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../lessons/page.py" line="161" />
+        <location filename="../lessons/page.py" line="179" />
         <source>%n lesson(s)</source>
         <translation><numerusform>%n leçon</numerusform><numerusform>%n leçons</numerusform></translation>
     </message>
@@ -343,22 +348,22 @@
         <translation>Libre</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="169" />
+        <location filename="../lessons/model.py" line="185" />
         <source>In trash</source>
         <translation>Dans la corbeille</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="171" />
+        <location filename="../lessons/model.py" line="187" />
         <source>Published</source>
         <translation>Publiée</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="173" />
+        <location filename="../lessons/model.py" line="189" />
         <source>Draft</source>
         <translation>Brouillon</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="175" />
+        <location filename="../lessons/model.py" line="191" />
         <source>Inactive</source>
         <translation>Inactive</translation>
     </message>
@@ -366,33 +371,33 @@
 <context>
     <name>LessonsPage</name>
     <message>
-        <location filename="../lessons/page.py" line="194" />
-        <location filename="../lessons/page.py" line="195" />
+        <location filename="../lessons/page.py" line="212" />
+        <location filename="../lessons/page.py" line="213" />
         <source>New lesson</source>
         <translation>Nouvelle leçon</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="196" />
+        <location filename="../lessons/page.py" line="214" />
         <source>Move to trash</source>
         <translation>Mettre à la corbeille</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="197" />
+        <location filename="../lessons/page.py" line="215" />
         <source>Move the selected lesson to the trash</source>
         <translation>Mettre la leçon choisie à la corbeille</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="253" />
+        <location filename="../lessons/page.py" line="271" />
         <source>Moved to the trash. Restore it from the Trash.</source>
         <translation>Mise à la corbeille. Vous pouvez la restaurer depuis la Corbeille.</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="260" />
+        <location filename="../lessons/page.py" line="278" />
         <source>TutorDesk</source>
         <translation>TutorDesk</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="260" />
+        <location filename="../lessons/page.py" line="278" />
         <source>Not done: %s</source>
         <translation>Non effectué : %s</translation>
     </message>
@@ -704,32 +709,32 @@
 <context>
     <name>TrashPage</name>
     <message>
-        <location filename="../lessons/page.py" line="277" />
+        <location filename="../lessons/page.py" line="295" />
         <source>Restore</source>
         <translation>Restaurer</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="278" />
+        <location filename="../lessons/page.py" line="296" />
         <source>Restore the selected lesson</source>
         <translation>Restaurer la leçon choisie</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="280" />
+        <location filename="../lessons/page.py" line="298" />
         <source>Deleted lessons stay here. Restoring one brings it back on every device.</source>
         <translation>Les leçons supprimées restent ici. En restaurer une la ramène sur tous les appareils.</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="298" />
+        <location filename="../lessons/page.py" line="316" />
         <source>Restored. It is back in Lessons.</source>
         <translation>Restaurée. Elle est de retour dans Leçons.</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="303" />
+        <location filename="../lessons/page.py" line="321" />
         <source>TutorDesk</source>
         <translation>TutorDesk</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="303" />
+        <location filename="../lessons/page.py" line="321" />
         <source>Not restored: %s</source>
         <translation>Non restaurée : %s</translation>
     </message>

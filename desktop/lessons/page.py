@@ -30,6 +30,8 @@ from desktop.workers import DbRunner
 
 log = logging.getLogger(__name__)
 
+#: Searches start at this many characters: a single letter matches most of a big list and is the slowest.
+MIN_SEARCH = 2
 #: Typing bursts are coalesced: the first key after a pause searches at once, later ones wait this long.
 SEARCH_DEBOUNCE_MS = 150
 
@@ -98,6 +100,8 @@ class LessonList(QWidget):
                 (self.tr("Drafts"), False),
             ],
         )
+        self.search_hint = QLabel(self.tr("Type at least two letters to search."))
+        self.search_hint.hide()
         self.count_label = QLabel()
         self.count_label.setAccessibleName(self.tr("Number of lessons"))
         self.table = QTableView()
@@ -114,8 +118,8 @@ class LessonList(QWidget):
         for column, width in ((0, 90), (2, 90), (3, 80), (4, 90), (5, 130)):
             self.table.setColumnWidth(column, width)
         self._layout()
-        self._debouncer = SearchDebouncer(self.apply_filter, self)
-        self.search.textChanged.connect(lambda _t: self._debouncer.trigger())
+        self._debouncer = SearchDebouncer(self.on_search_typed, self)
+        self.search.textChanged.connect(self.on_search_text)
         for combo in (self.type_filter, self.level_filter, self.published_filter):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.model.sig_loaded.connect(self.on_loaded)
@@ -137,12 +141,17 @@ class LessonList(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(filters)
+        layout.addWidget(self.search_hint)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
 
     def current_filter(self) -> data.LessonFilter:
+        text = self.search.text().strip()
+        if len(text) < MIN_SEARCH:
+            # One letter matches most of a big list and costs the most: wait for the second one.
+            text = ""
         return data.LessonFilter(
-            text=self.search.text(),
+            text=text,
             lesson_type=self.type_filter.currentData(),
             difficulty=self.level_filter.currentData(),
             published=self.published_filter.currentData(),
@@ -151,7 +160,19 @@ class LessonList(QWidget):
 
     @Slot()
     def apply_filter(self) -> None:
+        """Run the current search and filters again (also after other screens changed lessons)."""
         self.model.set_filter(self.current_filter())
+
+    @Slot(str)
+    def on_search_text(self, text: str) -> None:
+        self.search_hint.setVisible(0 < len(text.strip()) < MIN_SEARCH)
+        self._debouncer.trigger()
+
+    @Slot()
+    def on_search_typed(self) -> None:
+        """A search keystroke: query only when what the list would show changes."""
+        if self.current_filter() != self.model.current_filter:
+            self.apply_filter()
 
     @Slot(int)
     def on_loaded(self, total: int) -> None:

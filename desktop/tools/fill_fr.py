@@ -155,6 +155,7 @@ FRENCH = {
     "Signed in as %s": "Connecté en tant que %s",
     "Signed in": "Connecté",
     "Test": "Test",
+    "Type at least two letters to search.": "Tapez au moins deux lettres pour chercher.",
     "The test has changes that are not saved. Close anyway and lose them?":
         "Le test a des modifications non enregistrées. Fermer quand même et les perdre ?",
 }

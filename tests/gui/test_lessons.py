@@ -161,6 +161,11 @@ def test_search_as_you_type_and_filters(qtbot: QtBot, app: TutorDeskApp) -> None
     assert lst.count_label.text() == "1 lesson(s)"
     lst.search.clear()
     wait_list(qtbot, app, 3)
+    qtbot.keyClicks(lst.search, "p")  # one letter: a hint, no search (it would match nearly everything)
+    assert lst.search_hint.isVisible()
+    assert lst.model.current_filter.text == ""
+    lst.search.clear()
+    assert not lst.search_hint.isVisible()
     lst.type_filter.setCurrentIndex(lst.type_filter.findData("sentence"))
     wait_list(qtbot, app, 1)
     lst.level_filter.setCurrentIndex(lst.level_filter.findData(2))
