@@ -11,9 +11,10 @@ How to mount (from the lesson editor or the main window)::
 
 `TestEditor(runner, lesson_id, test_id=None)` opens the lesson's given (or first) test, or a new one. One
 editor can follow the lesson editor: `TestEditor(runner)` then `open_lesson(lesson_id)` each time a lesson
-opens (`lessons_page.editor.add_tab(test_editor, "Test")`). Its
-"Preview" button opens `TestPreviewDialog(header, drafts)`, which grades with localdb's grading and records
-nothing. `editor.dirty` says whether there are unsaved edits (ask before closing).
+opens (`lessons_page.editor.add_tab(test_editor, "Test")`).
+
+Its "Preview" button opens `TestPreviewDialog(header, drafts)`: it grades with localdb's grading, records
+nothing. `editor.dirty` says whether there are unsaved edits (ask before leaving it).
 """
 
 from __future__ import annotations
