@@ -297,7 +297,7 @@ def report(rows: int, starts: dict[str, list[float]], typing: dict[str, list[flo
         "isolated": "ours, a key after a pause (searches at once)",
         "burst_end": "ours, the last key of fast typing (includes the deliberate 150 ms debounce)",
         "indexed_isolated": "ours with bench_search's proposed indexes, a key after a pause",
-        "indexed_burst_end": "ours with those indexes, the last key of fast typing (150 ms debounce included)",
+        "indexed_burst_end": "ours with those indexes, the last key of fast typing (debounce included)",
         "plain": "plain way: `LIKE '%term%'`, every match into a QStandardItemModel",
         "limit": "limit: bare `SELECT ... LIMIT 200` and a model reset",
     }
@@ -307,9 +307,9 @@ def report(rows: int, starts: dict[str, list[float]], typing: dict[str, list[flo
     lines += [
         "",
         "Target: p95 under 50 ms for a keystroke. Searching starts at the second letter: a one-letter prefix",
-        "matches most lessons (up to 98% of this mirror) and cost 50-300 ms in full-text search, so the first",
-        "key only shows a hint and the list stays as it is (those keys are not counted above). The slow tail",
-        "left is short prefixes with tens of thousands of matches; stale searches are skipped and the page",
+        "matches most lessons (up to 98% of this mirror) and costs 50-300 ms in full-text search, so the",
+        "first key only shows a hint and the list stays as it is (not counted above). The slow tail that is",
+        "left: short prefixes with tens of thousands of matches; stale searches are skipped and the page",
         "comes before the count.",
     ]
     return "\n".join(lines)
