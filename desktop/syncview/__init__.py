@@ -15,7 +15,9 @@ How to mount (the main window does this in desktop/syncwire.py)::
     tray = make_tray(bridge, scheduler.sync_now)    # None where there is no tray (Xvfb, offscreen)
     log_page = SyncLogView(bridge)                  # the last 500 events
     review_page = ReviewChangesView(bridge, mirror) # C6 conflicts: re-apply or dismiss
+    review_page.sig_local_edit.connect(scheduler.notify_local_change)
     area.sig_review_requested.connect(show_review_page)
+    area.sig_sign_in_requested.connect(show_sign_in)  # after "Sign in again to sync"
     bridge.watch_mirror(mirror)                     # start from the mirror's last sync and pending count
                                                     # (ReviewChangesView does this if nobody did)
 

@@ -206,6 +206,9 @@ class ReviewChangesView(QWidget):
     sig_changed = Signal(int)
     """The list was (re)loaded or changed. Arguments: how many conflicts are open (int)."""
 
+    sig_local_edit = Signal()
+    """A value was re-applied: a local edit waits to be sent (tell the scheduler). No arguments."""
+
     def __init__(
         self, bridge: SyncBridge, mirror: Any, parent: QWidget | None = None, *, runner: Any = None
     ) -> None:
@@ -273,7 +276,7 @@ class ReviewChangesView(QWidget):
         if conflict is None:
             return
         self._busy(True)
-        self._runner.submit(lambda _conn: reapply(mirror, conflict), self._on_done, self._on_failed)
+        self._runner.submit(lambda _conn: reapply(mirror, conflict), self._on_reapplied, self._on_failed)
 
     @Slot()
     def on_dismiss(self) -> None:
@@ -297,6 +300,10 @@ class ReviewChangesView(QWidget):
             self.message.setText(words.tr("Nothing to review."))
         self._bridge.set_conflicts(len(conflicts))
         self.sig_changed.emit(len(conflicts))
+
+    def _on_reapplied(self, _result: object) -> None:
+        self.sig_local_edit.emit()
+        self._on_done(None)
 
     def _on_done(self, _result: object) -> None:
         self.message.setText(words.tr("Done."))

@@ -254,7 +254,7 @@ def test_review_reapplies_and_dismisses(qtbot, bridge: SyncBridge, mirror: Mirro
 
     row_of = {view.model.conflict(r).id: r for r in range(2)}
     view.table.selectRow(row_of[lost])
-    with qtbot.waitSignal(view.sig_changed):
+    with qtbot.waitSignals([view.sig_local_edit, view.sig_changed], order="strict"):
         qtbot.mouseClick(view.reapply_button, Qt.MouseButton.LeftButton)
     assert mirror.get_row("lessons", lesson)["title"] == "Mine"
     queued = conn.execute("SELECT op, changed_fields FROM outbox WHERE row_id = ?", (lesson,)).fetchall()
