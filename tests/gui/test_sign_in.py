@@ -16,7 +16,7 @@ from localdb import queries
 LEFT = Qt.MouseButton.LeftButton
 
 
-def fill(qtbot: QtBot, app: TutorDeskApp, url: str, key: str, email: str, password: str) -> None:
+def fill(qtbot: QtBot, app: TutorDeskApp, *, url: str, key: str, email: str, password: str) -> None:
     app.open_sign_in()
     dialog = app.sign_in_dialog
     for widget, text in (
@@ -38,7 +38,14 @@ def closed_port() -> int:
 
 
 def test_no_server_is_said_plainly_and_the_app_stays_offline(qtbot: QtBot, app: TutorDeskApp) -> None:
-    fill(qtbot, app, f"http://127.0.0.1:{closed_port()}", "anon-key", "t@example.org", "secret")
+    fill(
+        qtbot,
+        app,
+        url=f"http://127.0.0.1:{closed_port()}",
+        key="anon-key",
+        email="t@example.org",
+        password="secret",
+    )
     text = app.sign_in_dialog.message.text()
     assert "keep working offline" in text
     assert "Traceback" not in text and "password" not in text.lower()
@@ -53,9 +60,9 @@ def test_wrong_password_then_right_one_opens_the_synced_account(
 ) -> None:  # type: ignore[no-untyped-def]
     email = f"teacher-{uuid.uuid4().hex[:8]}@gui.test"
     devstack.add_user(email, "right-password", "teacher", org=f"School {uuid.uuid4().hex[:6]}")
-    fill(qtbot, app, devstack.url, devstack.anon_key, email, "wrong-password")
+    fill(qtbot, app, url=devstack.url, key=devstack.anon_key, email=email, password="wrong-password")
     assert app.sign_in_dialog.message.text() == "The e-mail or password is not right."
-    fill(qtbot, app, devstack.url, devstack.anon_key, email, "right-password")
+    fill(qtbot, app, url=devstack.url, key=devstack.anon_key, email=email, password="right-password")
     qtbot.waitUntil(lambda: getattr(app, "successor", None) is not None, timeout=30_000)
     new = app.successor
     try:
