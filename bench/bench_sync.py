@@ -78,6 +78,8 @@ class Stack:
 
 @contextmanager
 def devstack() -> Iterator[Stack]:
+    """PostgreSQL here, the HTTP front in a child process: the client under test must not share a GIL with
+    the server it talks to, or every HTTP figure measures the two fighting for one interpreter."""
     root = Path(tempfile.mkdtemp(prefix="tutordesk-bench-pg-"))
     os.chmod(root, 0o755)  # the postgres user must enter it when we run as root
     cluster = PgCluster(root).start()
@@ -87,15 +89,32 @@ def devstack() -> Iterator[Stack]:
         dsn = cluster.dsn("bench")
         bootstrap_supabase(dsn)
         migrate(dsn)
-        keys = StackKeys.generate()
-        front = DevstackFront(dsn, keys).start()
+        keys = StackKeys.load_or_create(root / "keys")
+        front = subprocess.Popen(
+            [sys.executable, "-m", "bench.bench_sync", "--child-front", dsn, str(root / "keys")],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         try:
-            yield Stack(front.url, keys.anon_key, dsn)
+            assert front.stdout is not None
+            url = json.loads(front.stdout.readline())["url"]
+            yield Stack(url, keys.anon_key, dsn)
         finally:
-            front.stop()
+            assert front.stdin is not None
+            front.stdin.close()  # the child serves until its stdin closes
+            front.wait(timeout=60)
     finally:
         cluster.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def child_front(dsn: str, key_dir: str) -> None:
+    front = DevstackFront(dsn, StackKeys.load_or_create(Path(key_dir))).start()
+    print(json.dumps({"url": front.url}), flush=True)
+    sys.stdin.read()
+    front.stop()
 
 
 @dataclass
@@ -359,17 +378,21 @@ def measure(args: argparse.Namespace) -> Results:
         with devstack() as stack:
             school = new_school(stack)
             seed(stack, school, args.rows)
+            device = Device(work / "ours", stack.url, stack, school)
+            report, r.ours_s = device.sync()
+            assert report.ok, report.message
+            r.ours_rows = report.pulled
+            r.plain_rows, r.plain_s = run_plain(stack, stack.url, school, work)
             with FaultProxy(target(stack.url), lifetime=7200) as proxy:
-                device = Device(work / "ours", proxy.url, stack, school)
+                # A second device through the proxy, for bytes and round trips (its times are not reported).
+                counted = Device(work / "counted", proxy.url, stack, school)
                 since = len(proxy.stats.exchanges)
-                report, r.ours_s = device.sync()
-                assert report.ok, report.message
-                r.ours_rows, r.initial = report.pulled, by_path(proxy, since)
+                assert counted.sync()[0].ok
+                r.initial = by_path(proxy, since)
                 since = len(proxy.stats.exchanges)
-                noop_report, r.noop_s = device.sync()
+                noop_report, r.noop_s = counted.sync()
                 assert noop_report.ok and noop_report.pulled == 0 and noop_report.pushed == 0
                 r.noop = by_path(proxy, since)
-                r.plain_rows, r.plain_s = run_plain(stack, proxy.url, school, work)
             r.limit_rows, r.limit_s = run_limit(stack, school, work)
             r.push = run_push(stack, args.push_rows, work / "push")
             r.big = run_big(stack, args.big_rows, work / "big") if args.big_rows else None
@@ -415,7 +438,8 @@ def render(args: argparse.Namespace, r: Results) -> str:
             "",
         ]
     lines += [
-        f"A sync with nothing to do ({r.noop_s * 1000:.0f} ms): round trips and bytes on the wire per call.",
+        f"A sync with nothing to do ({r.noop_s * 1000:.0f} ms through the proxy): round trips and bytes on "
+        "the wire per call.",
         "",
         "| call | round trips | bytes up | bytes down |",
         "|---|---:|---:|---:|",
@@ -428,7 +452,8 @@ def render(args: argparse.Namespace, r: Results) -> str:
         "",
         f"Pushing {push['rows']:,} outbox rows: {push['rows'] / push['seconds']:,.0f} rows/s "
         f"({push['seconds']:.1f} s in the push stage, {push['batches']} batches, {push['up']:,} bytes up, "
-        f"{push['down']:,} bytes down; the whole sync, pulling them back, took {push['whole_sync']:.1f} s).",
+        f"{push['down']:,} bytes down, through the proxy; the whole sync, pulling them back, took "
+        f"{push['whole_sync']:.1f} s).",
         "",
         f"Run: `python -m bench.bench_sync --rows {args.rows} --big-rows {args.big_rows} "
         f"--push-rows {args.push_rows}`.",
@@ -445,8 +470,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--push-rows", type=int, default=10_000, help="outbox rows to push")
     parser.add_argument("--quick", action="store_true", help="small sizes: 20,000 / 100,000 / 2,000 rows")
     parser.add_argument("--child-sync", metavar="DIR", help=argparse.SUPPRESS)
+    parser.add_argument("--child-front", nargs=2, metavar=("DSN", "KEYS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    if args.child_front:
+        child_front(*args.child_front)
+        return 0
     if args.child_sync:
         child_sync(args.child_sync)
         return 0
