@@ -19,12 +19,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -70,20 +70,20 @@ class MainWindow(QMainWindow):
         self.trash_page = trash_page
         self.nav = QListWidget()
         self.nav.setAccessibleName(self.tr("Sections"))
-        self.nav.setFixedWidth(170)
+        self.nav.setFixedWidth(150)
         self.nav.setIconSize(QSize(20, 20))
         self.stack = QStackedWidget()
         self._pages: dict[str, int] = {}
-        splitter = QSplitter()
-        splitter.addWidget(self.nav)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
+        body = QWidget()
+        body_layout = QHBoxLayout(body)
+        body_layout.setContentsMargins(6, 6, 6, 0)
+        body_layout.addWidget(self.nav)
+        body_layout.addWidget(self.stack, 1)
         central = QWidget()
         self._central_layout = QVBoxLayout(central)
         self._central_layout.setContentsMargins(0, 0, 0, 0)
         self._central_layout.setSpacing(0)
-        self._central_layout.addWidget(splitter, 1)
+        self._central_layout.addWidget(body, 1)
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.add_page("lessons", self.tr("Lessons"), lessons_page)

@@ -66,6 +66,7 @@ class LessonEditor(QWidget):
         self.code = QLineEdit()
         self.title = QLineEdit()
         self.description = QPlainTextEdit()
+        self.description.setMaximumHeight(140)  # a paragraph or two; the notes hold the long text
         self.lesson_type = QComboBox()
         for key in data.LESSON_TYPES:
             self.lesson_type.addItem(type_words(key), key)
@@ -104,7 +105,10 @@ class LessonEditor(QWidget):
 
     def _build_layout(self) -> None:
         form_page = QWidget()
-        form = QFormLayout(form_page)
+        page_layout = QVBoxLayout(form_page)
+        form = QFormLayout()
+        page_layout.addLayout(form)
+        page_layout.addStretch(1)  # rows stay together at the top instead of spreading over the page
         form.addRow(self.tr("&Code"), self.code)
         form.addRow("", self.errors["lesson_code"])
         form.addRow(self.tr("&Title"), self.title)
@@ -117,6 +121,7 @@ class LessonEditor(QWidget):
         form.addRow("", self.published)
         form.addRow(self.tr("Co&ver"), self.cover)
         form.addRow("", self.errors["cover_media_id"])
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         notes_page = QWidget()
         notes_layout = QVBoxLayout(notes_page)
         notes_layout.addWidget(self.notes)

@@ -193,12 +193,16 @@ class LessonTableModel(QAbstractTableModel):
         if column == "lesson_type":
             return type_words(row.lesson_type)
         if column == "updated_at":
-            return (row.updated_at or "")[:16].replace("T", " ")
+            return (row.updated_at or "")[:10]  # the day is enough in a list; the editor has the rest
         value = getattr(row, column)
         return "" if value is None else str(value)
 
     def lesson_id(self, row: int) -> str | None:
         return self._rows[row].id if 0 <= row < len(self._rows) else None
+
+    def row_of_title(self, title: str) -> int:
+        """The first loaded row whose title starts with `title`, or -1."""
+        return next((n for n, row in enumerate(self._rows) if row.title.startswith(title)), -1)
 
     def row_of(self, lesson_id: str) -> int:
         for number, row in enumerate(self._rows):

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, QTimer, Signal, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -115,7 +116,7 @@ class LessonList(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 90), (2, 90), (3, 80), (4, 90), (5, 130)):
+        for column, width in ((0, 65), (2, 75), (3, 70), (4, 75), (5, 90)):
             self.table.setColumnWidth(column, width)
         self._layout()
         self._debouncer = SearchDebouncer(self.on_search_typed, self)
@@ -135,11 +136,11 @@ class LessonList(QWidget):
 
     def _layout(self) -> None:
         filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
         for combo in (self.type_filter, self.level_filter, self.published_filter):
             filters.addWidget(combo, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
         layout.addLayout(filters)
         layout.addWidget(self.search_hint)
         layout.addWidget(self.table, 1)
@@ -176,11 +177,8 @@ class LessonList(QWidget):
 
     @Slot(int)
     def on_loaded(self, total: int) -> None:
-        if self.trash:
-            text = self.tr("%n lesson(s) in the trash", "", total)
-        else:
-            text = self.tr("%n lesson(s)", "", total)
-        self.count_label.setText(text)
+        in_trash = self.tr("%n lesson(s) in the trash", "", total)
+        self.count_label.setText(in_trash if self.trash else self.tr("%n lesson(s)", "", total))
 
     @Slot(QItemSelection, QItemSelection)
     def on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
@@ -231,12 +229,20 @@ class LessonsPage(QWidget):
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self._sized = False
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
         self.new_button.clicked.connect(self.new_lesson)
         self.delete_button.clicked.connect(self.delete_selected)
         self.list.sig_selected.connect(self.on_selected)
         self.editor.sig_saved.connect(self.on_saved)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The list gets the larger share on first show (the editor's size hint would otherwise win).
+        if not self._sized and self.width() > 0:
+            self._sized = True
+            self.splitter.setSizes([int(self.width() * 0.6), int(self.width() * 0.4)])
+        super().showEvent(event)
 
     @Slot()
     def new_lesson(self) -> None:

@@ -96,7 +96,7 @@ def run(out: Path) -> None:
         )
         app = build(data_dir, str(profile.user_id))
         window = app.start()
-        window.resize(1200, 780)
+        window.resize(1270, 800)
         wait(lambda: app.sync is not None and app.sync.bridge is not None)
         bridge = app.sync.bridge
         wait(lambda: bridge.snapshot.last_success is not None, 120)
@@ -118,6 +118,9 @@ def take_all(app: Any, window: Any, info: dict[str, Any], out: Path) -> None:
     settle(1.0)
     shoot(window, out / "test-editor.png")
     lessons.editor.tabs.setCurrentIndex(0)
+    own = lessons.list.model.row_of_title("Colours")  # one of teacher1's own lessons (see docs/devstack.md)
+    lessons.list.table.selectRow(max(own, 0))
+    wait(lambda: lessons.editor.draft.title.startswith("Colours"))
     make_conflict(app, info)
     shoot(window.statusBar(), out / "sync-status.png")
     window.show_page("synclog")
