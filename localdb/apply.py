@@ -13,8 +13,9 @@ and re-creates the triggers before the commit. DDL is transactional in SQLite: a
 them, and other connections never see them missing (they are blocked from writing by our write lock and read
 the committed schema).
 
-A row with a pending local edit meets the pulled row through the merge function (P5); what
-lost is kept in `conflicts` (C6) and the outbox entries stay, so the merged row is what gets pushed next.
+A row with a pending local edit meets the pulled row through the merge function (P5); what lost of the
+columns this device changed (the row's pending `changed_fields`) is kept in `conflicts` (C6), and the outbox
+entries stay, so the merged row is what gets pushed next.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from functools import cache
 from typing import Any
 
 from localdb.conflicts import record_conflict
-from localdb.outbox import pending_restore_of
+from localdb.outbox import own_losses, pending_changed_fields, pending_restore_of
 from localdb.tables import TABLE_NAMES, data_columns
 from localdb.triggers import SEARCH_REFRESH_SQL, table_triggers
 from localdb.wire import codec, dump_json
@@ -97,16 +98,6 @@ def _ordered(rows: Iterable[tuple[str, Mapping[str, Any]]]) -> list[tuple[str, l
     return [buckets[k] for k in sorted(buckets)]
 
 
-def _changed_fields(conn: sqlite3.Connection, table: str, row_id: str) -> list[str]:
-    fields: set[str] = set()
-    for (changed,) in conn.execute(
-        "SELECT value FROM outbox, json_each(outbox.changed_fields) WHERE table_name = ? AND row_id = ?",
-        (table, row_id),
-    ):
-        fields.add(str(changed))
-    return sorted(fields & set(data_columns(table)))
-
-
 def _merge_one(conn: sqlite3.Connection, table: str, pulled: Mapping[str, Any], merge: MergeFn) -> int:
     """Merge a pulled row with the pending local one; answers the number of conflicts recorded."""
     c = codec(table)
@@ -115,7 +106,12 @@ def _merge_one(conn: sqlite3.Connection, table: str, pulled: Mapping[str, Any], 
         conn.execute(_upsert_sql(table), c.to_storage(pulled))
         return 0
     local = c.to_wire(stored)
-    result, lost = merge(table, pulled, local, pending_restore_of(conn, table, local["id"]))
+    restore_of = pending_restore_of(conn, table, local["id"])
+    result, lost = merge(table, pulled, local, restore_of)
+    # Only what this device changed can lose here (C6): an older stamp on an untouched column only means
+    # someone else edited it since the last pull (docs/sync-protocol.md "The merge", step 4).
+    changed = pending_changed_fields(conn, table, local["id"])
+    lost = own_losses(lost, changed, restoring=restore_of is not None)
     final = {**pulled, **result}  # the merge speaks of data and stamp columns; keep the server's others
     conn.execute(_upsert_sql(table), c.to_storage(final))
     if lost:
@@ -128,7 +124,7 @@ def _merge_one(conn: sqlite3.Connection, table: str, pulled: Mapping[str, Any], 
         return 1
     if pulled.get("deleted_at") is not None and local.get("deleted_at") is None:
         # C3: the edit merged into a row someone deleted; keep what was typed visible for review.
-        fields = _changed_fields(conn, table, local["id"]) or ["deleted_at"]
+        fields = sorted(set(changed) & set(data_columns(table))) or ["deleted_at"]
         record_conflict(
             conn, table, local["id"], kind="deleted", fields=fields, source="device",
             local_values={f: local.get(f) for f in fields},

@@ -8,15 +8,26 @@ made while the push was in flight stays queued (U3).
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from localdb.tables import TABLE_NAMES, table_spec
 from localdb.wire import codec
 
-__all__ = ["OutboxChange", "pending_by_table", "pending_count", "read_outbox", "settle"]
+__all__ = [
+    "OutboxChange",
+    "own_losses",
+    "pending_by_table",
+    "pending_changed_fields",
+    "pending_count",
+    "pending_restore_of",
+    "read_outbox",
+    "settle",
+]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +46,9 @@ class OutboxChange:
     row: dict[str, Any]
     restore_of: str | None
     max_seq: int
+    #: The columns this device changed in those entries (the union of their `changed_fields`); only these can
+    #: lose a conflict (docs/sync-protocol.md "The merge", step 4). None: not known, every column can.
+    changed_fields: tuple[str, ...] | None = None
 
 
 def pending_count(conn: sqlite3.Connection) -> int:
@@ -55,7 +69,9 @@ def _groups(conn: sqlite3.Connection, limit: int) -> list[sqlite3.Row]:
         f"""SELECT table_name, row_id, min(seq) AS first_seq, max(seq) AS max_seq,
                   (SELECT o2.restore_of FROM outbox o2 WHERE o2.table_name = o.table_name
                      AND o2.row_id = o.row_id AND o2.op = 'restore' ORDER BY o2.seq LIMIT 1) AS restore_of,
-                  max(op = 'restore') AS has_restore
+                  max(op = 'restore') AS has_restore,
+                  (SELECT json_group_array(DISTINCT j.value) FROM outbox o3, json_each(o3.changed_fields) j
+                     WHERE o3.table_name = o.table_name AND o3.row_id = o.row_id) AS changed
            FROM outbox o GROUP BY table_name, row_id ORDER BY {_ORDER}, first_seq LIMIT ?""",
         (limit,),
     ).fetchall()
@@ -97,7 +113,8 @@ def read_outbox(conn: sqlite3.Connection, limit: int) -> list[OutboxChange]:
             op = "insert"
         elif g["has_restore"] and row["deleted_at"] is None:
             op, restore_of = "restore", g["restore_of"]
-        changes.append(OutboxChange(table, row_id, op, row, restore_of, int(g["max_seq"])))
+        changed = tuple(sorted(str(f) for f in json.loads(g["changed"] or "[]")))
+        changes.append(OutboxChange(table, row_id, op, row, restore_of, int(g["max_seq"]), changed))
     return changes
 
 
@@ -115,3 +132,25 @@ def pending_restore_of(conn: sqlite3.Connection, table: str, row_id: str) -> str
         (table, row_id),
     ).fetchone()
     return None if row is None else row[0]
+
+
+def pending_changed_fields(conn: sqlite3.Connection, table: str, row_id: str) -> list[str]:
+    """The columns this device changed in the row's pending entries (`deleted_at` included), sorted."""
+    rows = conn.execute(
+        "SELECT DISTINCT j.value FROM outbox, json_each(outbox.changed_fields) j"
+        " WHERE table_name = ? AND row_id = ?",
+        (table, row_id),
+    )
+    return sorted(str(r[0]) for r in rows)
+
+
+def own_losses(lost: Iterable[str], changed: Iterable[str], *, restoring: bool = False) -> list[str]:
+    """The lost columns this device had changed; a lost restore counts as a change of `deleted_at`.
+
+    The merge reports every column whose incoming stamp is older and whose value differs; for a column this
+    device never touched, that only means someone else changed it since the last pull: nobody here lost it.
+    """
+    mine = set(changed)
+    if restoring:
+        mine.add("deleted_at")
+    return [f for f in lost if f in mine]

@@ -28,7 +28,7 @@ from localdb.mirror import Mirror
 from localdb.outbox import OutboxChange
 from localdb.tables import data_columns
 from sync.errors import Cancelled
-from sync.local_changes import changed_here, merge_for, own_losses
+from sync.local_changes import merge_for, own_losses
 from sync.transport import PushResult, Transport
 
 __all__ = ["BATCH_STATE_KEY", "PushTotals", "build_batch", "push_outbox"]
@@ -48,30 +48,28 @@ class PushTotals:
     batches: int = 0
 
 
-def _fields_changed_here(mirror: Mirror, change: OutboxChange) -> list[str]:
-    """The columns this device changed in the entries the change covers (see sync.local_changes)."""
-    known = getattr(change, "changed_fields", None)  # when localdb hands them out with the change
-    if known is not None:
-        return sorted(str(f) for f in known)
-    return changed_here(mirror, change.table, change.row_id, change.max_seq)
-
-
 def build_batch(changes: list[OutboxChange], mirror: Mirror | None = None) -> dict[str, Any]:
-    """The batch as stored and sent: ids are fixed here so a retry is byte-for-byte the same request."""
+    """The batch as stored and sent: ids are fixed here so a retry is byte-for-byte the same request.
+
+    Each change says which columns this device changed (`changed_fields`, from the outbox): the server counts
+    only those as lost (docs/sync-protocol.md "The merge", step 4). Unknown (None): the key is left out.
+    """
+    del mirror  # the outbox hands out changed_fields with each change
     batch_id = str(uuid.uuid4())
     wire = []
-    changed = [_fields_changed_here(mirror, c) if mirror is not None else None for c in changes]
-    for change in changes:
+    changed = [None if c.changed_fields is None else list(c.changed_fields) for c in changes]
+    for change, fields in zip(changes, changed, strict=True):
         row = {k: v for k, v in change.row.items() if k != "row_version"}
-        wire.append(
-            {
-                "change_id": str(uuid.uuid5(_CHANGE_NS, f"{batch_id}:{change.table}:{change.row_id}")),
-                "table": change.table,
-                "op": change.op,
-                "row": row,
-                "restore_of": change.restore_of,
-            }
-        )
+        item: dict[str, Any] = {
+            "change_id": str(uuid.uuid5(_CHANGE_NS, f"{batch_id}:{change.table}:{change.row_id}")),
+            "table": change.table,
+            "op": change.op,
+            "row": row,
+            "restore_of": change.restore_of,
+        }
+        if fields is not None:
+            item["changed_fields"] = fields
+        wire.append(item)
     return {
         "batch_id": batch_id, "changes": wire, "max_seqs": [c.max_seq for c in changes], "changed": changed,
     }

@@ -15,6 +15,7 @@ import pytest
 
 from localdb.errors import DiskFull
 from localdb.mirror import Mirror
+from localdb.tables import data_columns
 from tests.localdb.mirror_helpers import ORG, merge_fieldwise, open_mirror, stamp, ts, wire_row
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,6 +67,7 @@ def test_a_failure_inside_the_second_page_leaves_the_first_page_and_its_cursor(m
 CHILD = """
 import os, signal, sys
 from localdb.mirror import Mirror
+from localdb.tables import data_columns
 from tests.localdb.mirror_helpers import merge_fieldwise, wire_row
 
 mirror = Mirror.open(sys.argv[1])
@@ -155,6 +157,45 @@ def test_a_pending_local_edit_meets_the_pulled_row_and_the_loser_is_kept(mirror:
     # The merged row is still queued, as it is now, so the winning local description reaches the server.
     [change] = mirror.read_outbox(10)
     assert change.row["description"] == "My text" and change.row["title"] == "Theirs"
+
+
+def test_a_pulled_edit_of_a_column_this_device_did_not_touch_is_no_conflict(mirror: Mirror) -> None:
+    base = wire_row("lessons", second=1, title="Old", description="Old text")
+    mirror.apply_page([("lessons", base)], "e:1", merge_fieldwise)
+    mirror.conn.execute("UPDATE lessons SET title = 'Mine' WHERE id = ?", (base["id"],))
+    # Someone else changed the description: the local row still has the old one under an older stamp, which
+    # the merge reports as lost; this device never touched it, so nobody here lost anything.
+    stamps = {**base["field_stamps"], "description": stamp(2)}
+    pulled = dict(base, description="Their text", row_version=2, field_stamps=stamps)
+    assert merge_fieldwise("lessons", pulled, mirror.get_row("lessons", base["id"]) or {}, None)[1] == [
+        "description"
+    ]
+    result = mirror.apply_page([("lessons", pulled)], "e:2", merge_fieldwise)
+    assert (result.applied, result.merged, result.conflicts) == (0, 1, 0)
+    row = mirror.get_row("lessons", base["id"])
+    assert row is not None and (row["title"], row["description"]) == ("Mine", "Their text")
+    assert mirror.list_conflicts() == []
+    [change] = mirror.read_outbox(10)
+    assert change.changed_fields == ("title",)
+
+
+def test_read_outbox_gives_the_union_of_the_rows_changed_fields(mirror: Mirror) -> None:
+    base = wire_row("lessons", title="Old")
+    mirror.apply_page([("lessons", base)], "e:1", merge_fieldwise)
+    mirror.conn.execute("UPDATE lessons SET title = 'A' WHERE id = ?", (base["id"],))
+    mirror.conn.execute("UPDATE lessons SET description = 'B' WHERE id = ?", (base["id"],))
+    mirror.conn.execute("UPDATE lessons SET title = 'C' WHERE id = ?", (base["id"],))
+    fresh = wire_row("notes", lesson_id=base["id"])
+    fresh.pop("updated_at")
+    mirror.conn.execute(
+        f"INSERT INTO notes ({', '.join(k for k in fresh if k not in {'field_stamps', 'row_version'})}) "
+        f"VALUES ({', '.join('?' * (len(fresh) - 2))})",
+        [json.dumps(v) if isinstance(v, dict | list) else v
+         for k, v in fresh.items() if k not in {"field_stamps", "row_version"}],
+    )
+    by_table = {c.table: c for c in mirror.read_outbox(10)}
+    assert by_table["lessons"].changed_fields == ("description", "title")
+    assert set(by_table["notes"].changed_fields or ()) == set(data_columns("notes"))
 
 
 def test_an_edit_meeting_a_pulled_delete_merges_into_the_tombstone_and_is_kept_for_review(

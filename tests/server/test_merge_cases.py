@@ -1,6 +1,7 @@
 """The shared table of merge cases (tests/cases/merge_cases.json) through the server's SQL `sync_merge_row`.
 
 The device's Python merge (sync/rules.py) is checked against the same file, so the two cannot drift apart.
+A case's optional `changed_fields` (the columns the pushing device changed) goes in as `p_changed_fields`.
 """
 
 from __future__ import annotations
@@ -63,8 +64,10 @@ def test_sql_merge_follows_the_shared_cases(merge_db: psycopg.Connection[Any], c
     existing = Jsonb(case["existing"]) if case["existing"] is not None else None
     row = merge_db.execute(
         "select m.merged, m.lost_fields, m.clamped "
-        "from sync_merge_row(%s, %s::jsonb, %s::jsonb, %s::timestamptz, %s::timestamptz) m",
-        (case["table"], existing, Jsonb(case["incoming"]), case["restore_of"], case["now"]),
+        "from sync_merge_row(%s, %s::jsonb, %s::jsonb, %s::timestamptz, %s::timestamptz,"
+        " p_changed_fields => %s::text[]) m",
+        (case["table"], existing, Jsonb(case["incoming"]), case["restore_of"], case["now"],
+         case.get("changed_fields")),
     ).fetchone()
     assert row is not None
     merged = row["merged"]

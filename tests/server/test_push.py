@@ -82,7 +82,7 @@ def test_new_rows_are_applied_with_the_devices_stamps(server: Server, pushing: W
     answer = push(server, w.teacher1, change("lessons", row))
     (result,) = answer["results"]
     assert result["status"] == "applied" and result["id"] == row["id"] and result["clamped"] is False
-    assert answer["clamped"] == 0 and answer["schema_version"] == 5 and answer["server_time"]
+    assert answer["clamped"] == 0 and answer["schema_version"] == 6 and answer["server_time"]
     stored = server.row("lessons", row["id"])
     assert stored is not None and stored["title"] == "Fractions"
     assert stored["field_stamps"] == row["field_stamps"] and str(stored["writer_device"]) == DEVICE
@@ -328,4 +328,52 @@ def test_an_unregistered_device_may_not_push(server: Server, world: World) -> No
     row = lesson_row(world, world.teacher1, now_ts())
     with pytest.raises(psycopg.errors.NoDataFound, match="not registered"):
         push(server, world.teacher1, change("lessons", row))
+    assert server.row("lessons", row["id"]) is None
+
+
+def _concurrent_edits(
+    server: Server, w: World, b_edits: dict[str, Any], a_edits: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A lesson both devices pulled at t0; device B pushes its edit (at t2) first, then device A (at t1).
+
+    Each push says which columns its device changed (`changed_fields`), as the app sends it."""
+    t0, t1, t2 = (now_ts(timedelta(minutes=m)) for m in (-30, -20, -10))
+    row = lesson_row(w, w.teacher1, t0)
+    push(server, w.teacher1, change("lessons", row))
+
+    def edited(edits: dict[str, Any], when: str, device: str) -> dict[str, Any]:
+        stamps = {**row["field_stamps"], **{c: stamp(when, device) for c in edits}}
+        return {**change("lessons", {**row, **edits, "field_stamps": stamps}), "changed_fields": sorted(edits)}
+
+    (b_result,) = push(server, w.teacher1, edited(b_edits, t2, OTHER_DEVICE))["results"]
+    (a_result,) = push(server, w.teacher1, edited(a_edits, t1, DEVICE))["results"]
+    return b_result, a_result
+
+
+def test_a_column_the_device_did_not_change_is_never_lost(server: Server, pushing: World) -> None:
+    w = pushing
+    # A's row still carries the description it pulled (older stamp, other value than B's): not A's loss.
+    b_result, a_result = _concurrent_edits(server, w, {"description": "B's"}, {"title": "A's"})
+    assert (b_result["status"], a_result["status"]) == ("applied", "applied")
+    assert a_result["lost_fields"] == []
+    assert a_result["row"]["title"] == "A's" and a_result["row"]["description"] == "B's"
+    assert server.one("select count(*) as n from sync_conflicts where row_id = %s", a_result["id"]) == {"n": 0}
+
+
+def test_both_devices_edit_the_same_column_one_conflict_the_losers(server: Server, pushing: World) -> None:
+    w = pushing
+    b_result, a_result = _concurrent_edits(server, w, {"title": "B's"}, {"title": "A's"})
+    assert b_result["status"] == "applied"
+    assert a_result["status"] == "lost" and a_result["lost_fields"] == ["title"]
+    assert a_result["row"]["title"] == "B's" and a_result["row"]["description"] == "halves"
+    kept = server.admin.execute("select * from sync_conflicts where row_id = %s", (a_result["id"],)).fetchall()
+    assert len(kept) == 1 and kept[0]["kind"] == "lost" and kept[0]["fields"] == ["title"]
+    assert kept[0]["local_values"] == {"title": "A's"} and kept[0]["winning_values"] == {"title": "B's"}
+
+
+def test_changed_fields_must_be_a_list(server: Server, pushing: World) -> None:
+    w = pushing
+    row = lesson_row(w, w.teacher1, now_ts())
+    (result,) = push(server, w.teacher1, {**change("lessons", row), "changed_fields": "title"})["results"]
+    assert result["status"] == "rejected" and result["code"] == "22023"
     assert server.row("lessons", row["id"]) is None

@@ -2,7 +2,8 @@
 
 Each case: {"name", "rule", "table", "existing" (row or null), "incoming", "restore_of", "now" (the server's
 clock for the clamp, null on the device), "expected_row" (a subset of columns), "expected_lost" (any order),
-"expected_clamped"}. The server's SQL merge is tested against the same file.
+"expected_clamped", optional "changed_fields" (the columns the pushing device changed: only those can be
+lost)}. The server's SQL merge is tested against the same file.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from localdb.outbox import own_losses
 from sync import rules
 
 CASES_PATH = Path(__file__).resolve().parents[1] / "cases" / "merge_cases.json"
@@ -34,9 +36,12 @@ def test_merge_matches_the_shared_case(case: dict[str, Any]) -> None:
     outcome = rules.merge(
         case["table"], case["existing"], case["incoming"], case["restore_of"], now=case["now"]
     )
+    lost = outcome.lost_fields
+    if "changed_fields" in case:  # the device keeps only the columns it changed (localdb filters, C6)
+        lost = own_losses(lost, case["changed_fields"], restoring=case["restore_of"] is not None)
     for column, expected in case["expected_row"].items():
         assert _normal(column, outcome.row.get(column)) == _normal(column, expected), column
-    assert sorted(outcome.lost_fields) == sorted(case["expected_lost"])
+    assert sorted(lost) == sorted(case["expected_lost"])
     assert outcome.clamped is case["expected_clamped"]
 
 
@@ -46,6 +51,8 @@ def test_the_case_table_covers_every_rule() -> None:
     for rule in ("C1", "C2", "C3", "C4", "C5"):
         assert sum(c["rule"] == rule for c in CASES) >= 3, rule
     assert any(c["expected_lost"] for c in CASES) and any(c["expected_clamped"] for c in CASES)
+    with_changed = [c for c in CASES if "changed_fields" in c]
+    assert any(c["expected_lost"] for c in with_changed) and any(not c["expected_lost"] for c in with_changed)
 
 
 def test_merge_does_not_modify_its_arguments() -> None:
