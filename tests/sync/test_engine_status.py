@@ -72,3 +72,17 @@ def test_offline_says_what_is_waiting_in_plain_words(
         link.faults.refuse = False  # and once it is back, it all goes
         assert teacher.sync().ok
         assert teacher.mirror.pending_count() == 0 and teacher.mirror.get_state("last_error") is None
+
+
+def test_push_events_count_the_rows_pushed_while_the_stage_runs(school: School, devices: DevicePark) -> None:
+    teacher = devices.new(school.add("teacher", "teacher"))
+    for n in range(5):
+        teacher.new_lesson(f"Lesson {n}")
+    teacher.sync_parts.engine.batch_size = 2  # three batches: an event after each
+
+    report = teacher.sync()
+
+    assert report.ok and report.pushed == 5
+    pushing = [(e.rows_pushed, e.rows_left) for e in teacher.events if e.stage == Stage.PUSH]
+    # The stage's first event comes before any batch; then one per batch, each with the running count.
+    assert pushing == [(0, 5), (2, 3), (4, 1), (5, 0)]
