@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024 * 1024
 #: Smaller answers are not worth the CPU of compressing them.
 GZIP_MIN_BYTES = 1024
+#: Connections the kernel completes for the front before its accept loop takes them.
+LISTEN_BACKLOG = 128
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,9 @@ class DevstackFront:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The listen backlog: socketserver's default of 5 drops the handshakes of a burst of clients connecting
+    # at once (a classroom of devices syncing on the hour, the tests' parallel clients) until they retry.
+    request_queue_size = LISTEN_BACKLOG
     front: DevstackFront
 
     def server_activate(self) -> None:
