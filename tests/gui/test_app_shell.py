@@ -170,3 +170,16 @@ def test_a_save_started_while_quitting_reaches_the_disk(qtbot: QtBot, app: Tutor
     finally:
         conn.close()
     assert titles == ["Saved on the way out"]
+
+
+def test_demo_without_postgresql_opens_the_offline_profile_and_says_why(
+    monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> None:
+    from desktop import demo
+
+    monkeypatch.setattr(demo, "postgres_installed", lambda: False)
+    started: list[Path] = []
+    monkeypatch.setattr(demo, "start_devstack", started.append)
+    key, notice = demo.prepare_demo(str(data_dir))
+    assert key == "local" and started == []
+    assert notice is not None and "PostgreSQL is not installed" in notice and "offline profile" in notice
