@@ -296,8 +296,12 @@ class ReviewChangesView(QWidget):
         conflicts, labels = loaded
         self.model.set_rows(conflicts, labels)
         self._update_buttons()
+        empty = words.tr("Nothing to review.")
         if not conflicts:
-            self.message.setText(words.tr("Nothing to review."))
+            self.message.setText(empty)
+        elif self.message.text() == empty:
+            # The list filled since (a sync recorded a conflict): the old note would contradict the table.
+            self.message.clear()
         self._bridge.set_conflicts(len(conflicts))
         self.sig_changed.emit(len(conflicts))
 

@@ -372,3 +372,17 @@ def test_events_after_the_window_closed_are_dropped_quietly(qtbot, caplog: pytes
     worker.start()
     worker.join()
     assert "Traceback" not in caplog.text and not caplog.records
+
+
+def test_review_stops_saying_nothing_to_review_once_a_conflict_arrives(
+    qtbot, bridge: SyncBridge, mirror: Mirror
+) -> None:
+    view = ReviewChangesView(bridge, mirror)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.message.text() == "Nothing to review.")
+    missing = "00000000-0000-4000-8000-000000000002"
+    mirror.record_conflict("lessons", missing, "lost", ["title"], {"title": "Mine"}, {"title": "Theirs"}, None)
+    with qtbot.waitSignal(view.sig_changed):
+        view.reload()  # as after a sync that recorded the conflict
+    assert view.model.rowCount() == 1
+    assert view.message.text() != "Nothing to review."
