@@ -77,8 +77,40 @@ def create_current(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO sync_state (key, value) VALUES ('applying', '0')")
 
 
+def _list_indexes_and_search_prefixes(conn: sqlite3.Connection) -> None:
+    """Version 2: the lessons list's indexes (schema.LIST_INDEX_NAMES) and `lessons_fts` with prefix indexes.
+
+    The search table cannot be altered: it is made anew from triggers.FTS_SQL and filled from the old one
+    (same rowids, so the lessons keep their search rows), with its triggers re-created around it.
+    """
+    from sqlalchemy.dialects import sqlite as sqlite_dialect  # noqa: PLC0415 - see create_current
+    from sqlalchemy.schema import CreateIndex  # noqa: PLC0415
+
+    from localdb.schema import LIST_INDEX_NAMES, metadata  # noqa: PLC0415
+
+    dialect = sqlite_dialect.dialect()
+    for table in metadata.sorted_tables:
+        for index in table.indexes:
+            if index.name in LIST_INDEX_NAMES:
+                conn.execute(str(CreateIndex(index).compile(dialect=dialect)))
+    for sql in FTS_SQL[1:]:  # "CREATE TRIGGER <name> ..."
+        conn.execute(f"DROP TRIGGER IF EXISTS {sql.split()[2]}")
+    conn.execute("ALTER TABLE lessons_fts RENAME TO lessons_fts_v1")
+    for sql in FTS_SQL:
+        conn.execute(sql)
+    conn.execute(
+        "INSERT INTO lessons_fts (rowid, lesson_id, title, description, notes)"
+        " SELECT rowid, lesson_id, title, description, notes FROM lessons_fts_v1 ORDER BY rowid"
+    )
+    conn.execute("DROP TABLE lessons_fts_v1")
+    conn.execute("INSERT INTO lessons_fts (lessons_fts) VALUES ('optimize')")
+
+
 #: Version 1 is the first shape; steps from 2 on upgrade existing files (an empty file skips them all).
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "create the mirror", create_current),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "create the mirror", create_current),
+    Migration(2, "lesson list indexes and search prefixes", _list_indexes_and_search_prefixes),
+)
 LATEST = MIGRATIONS[-1].version
 
 

@@ -19,6 +19,8 @@ triggers work on any connection, even a plain `sqlite3` one that knows nothing o
 `lessons_fts` is an FTS5 table, one row per lesson (rowid = the lesson's rowid; deleted lessons included, so
 queries filter on `lessons.deleted_at`): `lesson_id UNINDEXED, title, description, notes`, where `notes` holds
 the bodies of the lesson's live notes in position order. Its triggers run always, pulled rows included.
+It keeps a prefix index of 2 characters (the list searches from the second letter; one term of 2 characters
+no longer scans every term that starts with them). Prefix index choice measured by bench/bench_search.py.
 """
 
 from __future__ import annotations
@@ -142,7 +144,7 @@ _FTS_TRIGGERS = (
 #: The search table and the triggers keeping it up to date (also while applying pulled rows).
 FTS_SQL: tuple[str, ...] = (
     "CREATE VIRTUAL TABLE lessons_fts USING fts5("
-    "lesson_id UNINDEXED, title, description, notes, tokenize = 'unicode61 remove_diacritics 2')",
+    "lesson_id UNINDEXED, title, description, notes, tokenize = 'unicode61 remove_diacritics 2', prefix = '2')",
     f"""CREATE TRIGGER lessons_fts_insert AFTER INSERT ON lessons BEGIN
   INSERT INTO lessons_fts (rowid, lesson_id, title, description, notes)
   VALUES (NEW.rowid, NEW.id, NEW.title, NEW.description, {_NOTES_OF.format(lesson="NEW.id")});
