@@ -66,6 +66,7 @@ class SyncBridge(QObject):
         super().__init__(parent)
         self._snapshot = SyncSnapshot()
         self._last_report: Any = None
+        self._last_log_text = ""
         self._mirror: Any = None
         self._runner: PoolRunner | None = None
         # Queued even when emitted on the GUI thread, so a listener call never re-enters a widget's slot.
@@ -142,18 +143,35 @@ class SyncBridge(QObject):
             self.sig_progress.emit(snap.done, -1 if snap.total is None else snap.total)
         if snap.clock_offset is not None and snap.clock_offset != before.clock_offset:
             self.sig_clock.emit(snap.clock_offset)
-        if kind not in _QUIET_KINDS:
-            self.sig_log.emit(self._log_entry(event, kind, snap, finished))
+        if kind not in _QUIET_KINDS and not _said_by_the_report(event, kind):
+            self._log(self._log_entry(event, kind, snap, finished, report))
         if finished:
             self.sig_finished.emit(snap)
 
+    def _log(self, entry: LogEntry) -> None:
+        # Two steps with the same words (the engine's "session" and "register" both read "Connecting") are
+        # one line for a person.
+        if entry.text == self._last_log_text:
+            return
+        self._last_log_text = entry.text
+        self.sig_log.emit(entry)
+
     @staticmethod
-    def _log_entry(event: Any, kind: str | None, snap: SyncSnapshot, finished: bool) -> LogEntry:
+    def _log_entry(
+        event: Any, kind: str | None, snap: SyncSnapshot, finished: bool, report: Any
+    ) -> LogEntry:
         entry = log_entry(event, "")
-        text = words.scheduler_words(kind, event) if kind and not finished else ""
-        if not text and not finished:
+        if finished:
+            return replace(entry, text=words.finished_words(snap, report))
+        text = words.scheduler_words(kind, event) if kind else ""
+        if not text:
             text = str(getattr(event, "message", "") or "")  # the engine's own plain words, when it has them
         return replace(entry, text=text or words.event_words(entry.stage, snap, finished))
+
+
+def _said_by_the_report(event: Any, kind: str | None) -> bool:
+    """The engine's "done" step: the run's report follows at once and its line says the same (once)."""
+    return kind is None and not is_report(event) and getattr(event, "stage", None) == "done"
 
 
 def read_mirror_state(mirror: Any) -> dict[str, Any]:

@@ -59,10 +59,12 @@ class SyncLogModel(QAbstractTableModel):
         entry = self._entries[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             if index.column() == 0:
-                return entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+                return entry.at.astimezone().strftime("%H:%M:%S")  # the date is in the tooltip
             if index.column() == 1:
                 return words.stage_words(entry.stage)
             return entry.text
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            return entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
         if role == Qt.ItemDataRole.ForegroundRole and entry.is_error:
             return QBrush(QColor("#b00020"))
         return None
@@ -96,7 +98,11 @@ class SyncLogView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)  # one line an event, so the rows stay short and line up
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)

@@ -129,6 +129,10 @@ def fold(snapshot: SyncSnapshot, event: Any) -> SyncSnapshot:
     changes = _normalise(changes)
     if is_report(event):
         return _finish(snapshot, event, changes)
+    if "stage" in changes and changes["stage"] != snapshot.stage:
+        # A new stage: the last one's table and row total no longer describe the work ("2 of 1" otherwise).
+        changes.setdefault("table", None)
+        changes.setdefault("total", None)
     state = str(_first(event, "state", "status") or "")
     if ("stage" in changes or state in (SYNCING, "running", "started")) and state not in END_STATES:
         changes["state"] = SYNCING

@@ -139,6 +139,18 @@ def event_words(entry_stage: str, snap: SyncSnapshot, finished: bool) -> str:
         text += f" ({snap.table})"
     if snap.total:
         text += " " + tr("{done} of {total}").format(done=number(snap.done), total=number(snap.total))
+    elif entry_stage == "pull" and snap.pulled:
+        # The feed's length is not known ahead, so the pull counts up instead of "n of total".
+        text += ": " + tr("{n} received").format(n=number(snap.pulled))
+    return text
+
+
+def finished_words(snap: SyncSnapshot, report: object) -> str:
+    """The sync log's last line of a run; says when values lost a conflict and wait in "Review changes"."""
+    text = event_words("done", snap, True)
+    lost = getattr(report, "conflicts", 0) or 0
+    if snap.state == OK and isinstance(lost, int) and lost:
+        text += "; " + tr("{n} to review").format(n=number(lost))
     return text
 
 

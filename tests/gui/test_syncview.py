@@ -386,3 +386,37 @@ def test_review_stops_saying_nothing_to_review_once_a_conflict_arrives(
         view.reload()  # as after a sync that recorded the conflict
     assert view.model.rowCount() == 1
     assert view.message.text() != "Nothing to review."
+
+
+def test_sync_log_reads_one_line_per_step_with_counts_that_add_up(qtbot, bridge: SyncBridge) -> None:
+    """The events of a real run (scheduler and engine, as the screenshots' second sync sent them)."""
+    view = SyncLogView(bridge)
+    qtbot.addWidget(view)
+    report = SyncReport(pulled=1, pushed=1, conflicts=1, status="ok", message="Synced: 1 sent, 1 received.")
+    deliver(
+        qtbot,
+        bridge,
+        SyncEvent(SyncEventKind.STARTED, at=datetime.now(UTC), trigger="now"),
+        SyncProgress(stage="session"),
+        SyncProgress(stage="register"),
+        SyncProgress(stage="push", rows_left=1),
+        SyncProgress(stage="push", rows_pushed=1, rows_left=0),
+        SyncProgress(stage="pull", rows_pushed=1),
+        SyncProgress(stage="pull", table="lessons", rows_pushed=1, rows_pulled=1),
+        SyncProgress(stage="check", rows_pushed=1, rows_pulled=1),
+        SyncProgress(stage="done", rows_pushed=1, rows_pulled=1, message=report.message),
+        SyncEvent(SyncEventKind.SUCCEEDED, at=datetime.now(UTC), report=report),
+    )
+    assert [e.text for e in view.model.entries()] == [
+        "Sync started (you asked)",
+        "Connecting",
+        "Sending changes 0 of 1",
+        "Sending changes 1 of 1",
+        "Receiving changes",
+        "Receiving changes (lessons): 1 received",
+        "Checking",
+        "Finished: 1 sent, 1 received; 1 to review",
+    ]
+    at = view.model.entries()[0].at.astimezone()
+    assert view.model.data(view.model.index(0, 0)) == at.strftime("%H:%M:%S")  # one short line
+    assert at.strftime("%Y-%m-%d") in view.model.data(view.model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
