@@ -1,7 +1,7 @@
 """The words of the demo school: people, classes, lessons, notes and test items. Data only; `seed` loads it.
 
 The school teaches sign language to young learners, which is what the item types are for: a video to put into
-words (vid2text), words to match to a video (text2vid), a picture to pick (illustration), pieces to order.
+words (vid2text), words to match to a video (text2vid), a picture to name (illustration), pieces to order.
 """
 
 from __future__ import annotations
@@ -75,7 +75,8 @@ def _lesson(  # noqa: PLR0917 (a table row: positional reads best here)
     }
 
 
-# Each lesson's items: the words it teaches (a video per word), a picture question, an ordering question.
+# Each lesson's items: the words it teaches (a video per word; the first is the vid2text answer, the second the
+# text2vid one), a picture question (what it shows, then the choices), an ordering question (the right order).
 LESSONS = [
     _lesson(
         "GRT-01",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -119,25 +120,16 @@ def _people(conn: psycopg.Connection[Any]) -> _School:
 
 
 def _media(conn: psycopg.Connection[Any], org_id: str, owner: str, kind: str, title: str) -> str:
-    media_id = str(uuid4())
-    slug = title.lower().replace(" ", "-")
+    """A media asset; answers its storage path, the media ref the demo's items use (readable in the editor)."""
+    slug = "-".join(re.findall(r"[a-z0-9]+", title.lower()))
     ext, mime = ("mp4", "video/mp4") if kind == "video" else ("png", "image/png")
+    path = f"demo/{kind}s/{slug}.{ext}"
     conn.execute(
         "insert into public.media_assets (id, organisation_id, owner_id, kind, storage_path, mime_type,"
         " size_bytes, checksum, title) values (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        (
-            media_id,
-            org_id,
-            owner,
-            kind,
-            f"demo/{kind}s/{slug}.{ext}",
-            mime,
-            180_000 + 997 * len(slug),
-            None,
-            title,
-        ),
+        (str(uuid4()), org_id, owner, kind, path, mime, 180_000 + 997 * len(slug), None, title),
     )
-    return media_id
+    return path
 
 
 def _lessons(conn: psycopg.Connection[Any], school: _School, rng: random.Random) -> None:
@@ -211,40 +203,37 @@ def _test(
 def _items(
     conn: psycopg.Connection[Any], org_id: str, author: str, spec: dict[str, Any], rng: random.Random
 ) -> list[dict[str, Any]]:
-    """One item of each type, in the shapes the app grades (see localdb's grading notes)."""
+    """One item of each type, in the shapes of docs/data-model.md ("Test item shapes"), which the editor loads
+    and localdb grades. Media refs are the assets' storage paths."""
     videos = {word: _media(conn, org_id, author, "video", f"Sign: {word}") for word in spec["words"]}
-    picture, choices = spec["picture"]
-    images = {label: _media(conn, org_id, author, "image", f"Picture: {label}") for label in choices}
+    picture, labels = spec["picture"]
+    image = _media(conn, org_id, author, "image", f"Picture: {picture}")
     first, second = spec["words"][0], spec["words"][1]
-    video_choices = [{"id": videos[w], "media_id": videos[w]} for w in spec["words"][1:]]
+    word_choices = list(spec["words"])
+    rng.shuffle(word_choices)
+    video_choices = [videos[w] for w in spec["words"][1:]]
     rng.shuffle(video_choices)
-    image_choices = [{"id": images[c], "media_id": images[c], "label": c} for c in choices]
-    rng.shuffle(image_choices)
-    pieces = list(spec["order"])
-    rng.shuffle(pieces)
+    picture_choices = list(labels)
+    rng.shuffle(picture_choices)
     return [
         {
             "type": "vid2text",
-            "content": {"prompt": "Watch the video. Which word is signed?", "media_id": videos[first]},
-            "options": None,
+            "content": {"video": videos[first], "prompt": "Watch the video. Which word is signed?"},
+            "options": word_choices,
             "answer": first,
         },
-        {
-            "type": "text2vid",
-            "content": {"prompt": f"Which video shows the sign for “{second}”?", "text": second},
-            "options": video_choices,
-            "answer": videos[second],
-        },
+        {"type": "text2vid", "content": {"text": second}, "options": video_choices, "answer": videos[second]},
         {
             "type": "illustration",
-            "content": {"prompt": f"Pick the picture that shows: {picture}.", "text": picture},
-            "options": image_choices,
-            "answer": images[picture],
+            "content": {"image": image, "prompt": "What does the picture show?"},
+            "options": picture_choices,
+            "answer": picture,
         },
         {
+            # The parts are stored in the right order; whoever shows the item mixes them.
             "type": "ordering",
             "content": {"prompt": "Put the signs in the order of the sentence."},
-            "options": pieces,
+            "options": list(spec["order"]),
             "answer": list(spec["order"]),
         },
     ]
@@ -305,8 +294,7 @@ def _attempts(conn: psycopg.Connection[Any], school: _School, rng: random.Random
         for test_id in rng.sample(tests_by_class[klass], rng.randint(2, 3)):
             items = school.tests[test_id]
             answers = {item["id"]: _answer(item, rng) for item in items}
-            right = sum(1 for item in items if answers[item["id"]] == item["answer"])
-            score = round(100 * right / len(items), 2)
+            score = round(100 * sum(_credit(item, answers[item["id"]]) for item in items) / len(items), 2)
             started = now - timedelta(days=rng.randint(1, DAYS_OF_HISTORY - 1), hours=rng.randint(0, 5))
             rows.append(
                 (
@@ -330,14 +318,20 @@ def _attempts(conn: psycopg.Connection[Any], school: _School, rng: random.Random
 
 
 def _answer(item: dict[str, Any], rng: random.Random) -> Any:
-    """A learner's answer: usually right, sometimes a believable mistake."""
+    """A learner's answer: usually right, sometimes a believable mistake (another choice, two parts swapped)."""
     if rng.random() < 0.72:
         return item["answer"]
-    if item["type"] == "vid2text":
-        return rng.choice(["hello", "I don't know", item["answer"][:-1]])
     if item["type"] == "ordering":
         wrong = list(item["answer"])
         wrong[0], wrong[-1] = wrong[-1], wrong[0]
         return wrong
-    others = [choice["id"] for choice in item["options"] if choice["id"] != item["answer"]]
-    return rng.choice(others)
+    return rng.choice([choice for choice in item["options"] if choice != item["answer"]])
+
+
+def _credit(item: dict[str, Any], answer: Any) -> float:
+    """The credit localdb's grading gives (the seed imports nothing of the app): ordering earns the share of
+    parts in the right place, the other types all or nothing (the demo's answers are exact choices)."""
+    if item["type"] == "ordering":
+        right = item["answer"]
+        return sum(1 for i, part in enumerate(right) if i < len(answer) and answer[i] == part) / len(right)
+    return 1.0 if answer == item["answer"] else 0.0

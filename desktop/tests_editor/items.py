@@ -1,6 +1,7 @@
 """Test items as the editor holds them before saving, their JSON shapes, and validation in plain words.
 
-The shapes follow localdb's grading (localdb/repo_grading.py), so a saved item grades as the editor meant it:
+The shapes are docs/data-model.md's "Test item shapes" and follow localdb's grading, so a saved item grades as the
+editor meant it:
 
 | type | `test_content` | `test_options` | `correct_answer` |
 |---|---|---|---|
