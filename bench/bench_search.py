@@ -8,7 +8,11 @@ what the lessons screen does per keystroke or filter change: one page of 50 (`li
   filters, fetching every matching row and slicing the page in Python (what a naive list model does);
 - the physical limit: a bare `SELECT ... FROM lessons LIMIT 50`, and 50 primary-key lookups.
 
-Run: `python -m bench.bench_search [--rows 100000] [--repeat 30]`. Writes its section of docs/benchmarks.md.
+The shipped schema (local migration 2: list indexes, `prefix = '2'` search index, 32 MB page cache) is measured
+beside the same file put back to version 1, and with `--compare-prefix '2 3'` beside another prefix choice.
+
+Run: `python -m bench.bench_search [--rows 100000] [--repeat 30] [--compare-prefix '2 3']`. Writes its section
+of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.report import ratio, write_section
@@ -127,37 +132,53 @@ def build(path: Path, rows: int, seed: int = 7) -> None:
     mirror.close()
 
 
-#: Additions this benchmark proposes to the mirror's schema and connection. It applies them to its own copy
-#: only (the schema belongs to localdb.schema / localdb.triggers) and measures the list with and without them.
-PROPOSED_INDEXES = (
-    # title order for the list and the pages after it: a walk of the index instead of sorting every row
-    "CREATE INDEX ix_lessons_title_nocase ON lessons (title COLLATE NOCASE, id)",
-    # the totals under the list: counted from a small covering index instead of reading every lesson row
-    "CREATE INDEX ix_lessons_list"
-    " ON lessons (deleted_at, lesson_type, difficulty_level, is_active, published_at)",
+#: What local migration 2 shipped after this benchmark proposed it (localdb.schema.LIST_INDEX_NAMES, the
+#: `prefix = '2'` of lessons_fts, the page cache of Mirror.connect). The bench measures the shipped file, then
+#: the same file put back to the version-1 shape ("before"), and optionally another prefix choice.
+#: IF NOT EXISTS: bench_gui adds these to a copy of a mirror, which now has them already.
+PROPOSED_INDEXES = tuple(
+    f"CREATE INDEX IF NOT EXISTS {name} ON lessons ({cols})"
+    for name, cols in (
+        ("ix_lessons_title_nocase", "title COLLATE NOCASE, id"),
+        ("ix_lessons_list", "deleted_at, lesson_type, difficulty_level, is_active, published_at"),
+    )
 )
-PROPOSED_PRAGMAS = ("PRAGMA cache_size = -32768",)  # 32 MB page cache per connection (SQLite's default: 2 MB)
+SHIPPED_PRAGMA = "PRAGMA cache_size = -32768"  # 32 MB page cache per connection (Mirror.connect)
+BEFORE_PRAGMA = "PRAGMA cache_size = -2000"  # SQLite's default, 2 MB
+SHIPPED_PREFIX = "2"
 
 
-def apply_proposals(conn: sqlite3.Connection) -> None:
-    """Add the proposed indexes, and rebuild `lessons_fts` with prefix indexes of 2 and 3 characters."""
-    for sql in PROPOSED_INDEXES:
-        conn.execute(sql)
+def rebuild_fts(conn: sqlite3.Connection, prefix: str | None) -> None:
+    """Make `lessons_fts` anew with `prefix` (None: no prefix indexes), same rows; the search triggers stay."""
     for trigger in FTS_SQL[1:]:  # "CREATE TRIGGER <name> ..."
         conn.execute(f"DROP TRIGGER {trigger.split()[2]}")
     conn.execute("ALTER TABLE lessons_fts RENAME TO lessons_fts_old")
-    create = FTS_SQL[0].replace("remove_diacritics 2'", "remove_diacritics 2', prefix = '2 3'")
-    assert "prefix" in create, "the FTS table definition changed; update the benchmark"
-    conn.execute(create)
+    shipped = f", prefix = '{SHIPPED_PREFIX}')"
+    assert FTS_SQL[0].endswith(shipped), "the FTS table definition changed; update the benchmark"
+    conn.execute(FTS_SQL[0].removesuffix(shipped) + (f", prefix = '{prefix}')" if prefix else ")"))
     conn.execute(
         "INSERT INTO lessons_fts (rowid, lesson_id, title, description, notes)"
-        " SELECT rowid, lesson_id, title, description, notes FROM lessons_fts_old"
+        " SELECT rowid, lesson_id, title, description, notes FROM lessons_fts_old ORDER BY rowid"
     )
     conn.execute("DROP TABLE lessons_fts_old")
     for sql in FTS_SQL[1:]:
         conn.execute(sql)
     conn.execute("INSERT INTO lessons_fts (lessons_fts) VALUES ('optimize')")
-    conn.execute("ANALYZE")
+
+
+def back_to_version_1(conn: sqlite3.Connection) -> None:
+    """The file as local schema version 1 had it: no list indexes, no prefix indexes, no planner statistics
+    (version 1 never ran ANALYZE), and 2 MB of cache (set by the caller)."""
+    for sql in PROPOSED_INDEXES:
+        conn.execute(f"DROP INDEX {sql.split()[5]}")
+    conn.execute("DROP TABLE IF EXISTS sqlite_stat1")  # allowed for the stat tables; the planner forgets them
+    rebuild_fts(conn, None)
+
+
+def fts_megabytes(conn: sqlite3.Connection) -> float:
+    """The search index's size on disk (its shadow tables' pages)."""
+    row = conn.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'lessons_fts%'").fetchone()
+    return float(row[0] or 0) / 1e6
 
 
 def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
@@ -188,7 +209,8 @@ LIKE_COUNT = (
 BARE = "SELECT id, lesson_code, title, lesson_type, difficulty_level, is_active, published_at FROM lessons"
 BARE += " LIMIT 50"
 
-SEARCHES = ("fra", "fractions", "anim far", "gre", "kabe", "colours mo", "f")
+# The list searches from the second letter on ("fr"); "f" shows what a single letter would cost.
+SEARCHES = ("fr", "fra", "fractions", "anim far", "gre", "kabe", "colours mo", "f")
 FILTERS: dict[str, LessonFilter] = {
     "all, by title": LessonFilter(),
     "type + difficulty, by title": LessonFilter(lesson_type="sentence", difficulty_level=3),
@@ -269,23 +291,27 @@ def _ms(t: Timing) -> str:
     return f"{t[0]:.1f} / {t[1]:.1f}"
 
 
-def table(
-    shipped: dict[str, tuple[int, Timing, Timing]],
-    proposed: dict[str, tuple[int, Timing, Timing]],
-    plain: dict[str, Timing],
-) -> Iterator[str]:
-    yield (
-        "| case | rows | shipped: page | shipped: count | proposed: page | proposed: count | plain way "
-        "| plain / ours |"
-    )
+def table(shipped: Results, before: Results, plain: dict[str, Timing]) -> Iterator[str]:
+    yield "| case | rows | ours: page | ours: count | before: page | before: count | plain way | plain / ours |"
     yield "|---|---:|---:|---:|---:|---:|---:|---:|"
     for name, (rows, page, count) in shipped.items():
-        _, p_page, p_count = proposed[name]
-        best = min(page[0], p_page[0])
+        _, b_page, b_count = before[name]
         yield (
-            f"| {name} | {rows:,} | {_ms(page)} | {_ms(count)} | {_ms(p_page)} | {_ms(p_count)} "
-            f"| {_ms(plain[name])} | {ratio(plain[name][0], best)} |"
+            f"| {name} | {rows:,} | {_ms(page)} | {_ms(count)} | {_ms(b_page)} | {_ms(b_count)} "
+            f"| {_ms(plain[name])} | {ratio(plain[name][0], page[0])} |"
         )
+
+
+def prefix_table(variants: dict[str, tuple[float, Results]]) -> Iterator[str]:
+    """Search cases only: the search index's size and the page / count per prefix choice."""
+    names = list(variants)
+    yield "| search | " + " | ".join(f"prefix `{n}`: page / count" for n in names) + " |"
+    yield "|---|" + "---:|" * len(names)
+    yield "| search index size | " + " | ".join(f"{variants[n][0]:.1f} MB" for n in names) + " |"
+    first = variants[names[0]][1]
+    for case in (c for c in first if c.startswith("search")):
+        cells = [f"{_ms(variants[n][1][case][1])} / {_ms(variants[n][1][case][2])}" for n in names]
+        yield f"| {case} | " + " | ".join(cells) + " |"
 
 
 TARGET_MS = 30.0
@@ -302,26 +328,52 @@ def over_target(results: dict[str, tuple[int, Timing, Timing]]) -> str:
     return "; ".join(missed) if missed else "none"
 
 
-def measure(path: Path, repeat: int) -> tuple[Results, Results, dict[str, Timing], list[str]]:
-    """Shipped schema: ours, the plain way and the limits; then ours again after the proposed additions."""
+@dataclass
+class Measured:
+    shipped: Results
+    before: Results
+    plain: dict[str, Timing]
+    limits: list[str]
+    prefixes: dict[str, tuple[float, Results]]  # prefix -> (search index MB, search cases)
+
+
+def _searches_only(results: Results) -> Results:
+    return {name: r for name, r in results.items() if name.startswith("search")}
+
+
+def measure(path: Path, repeat: int, other_prefix: str | None) -> Measured:
+    """The shipped file: ours, the plain way and the limits; another prefix choice if asked; then the same
+    file put back to the version-1 shape."""
     mirror = Mirror.open(path)
     try:
-        conn = mirror.connect()
+        conn = mirror.connect()  # with the shipped page cache
+        # Every variant's search table is made the same way (one bulk insert, then merged), as migration 2
+        # leaves it; a table filled row by row holds more segments and would be measured against that too.
+        with mirror.transaction(conn):
+            rebuild_fts(conn, SHIPPED_PREFIX)
+        mirror.refresh_stats()  # what the sync engine does after a first sync of this size
         shipped = measure_ours(conn, repeat)
+        prefixes = {SHIPPED_PREFIX: (fts_megabytes(conn), _searches_only(shipped))}
         plain = measure_plain(conn, max(3, repeat // 10))
         limits = list(limit_rows(conn, repeat))
+        if other_prefix:
+            with mirror.transaction(conn):
+                rebuild_fts(conn, other_prefix)
+            prefixes[other_prefix] = (fts_megabytes(conn), _searches_only(measure_ours(conn, repeat)))
         with mirror.transaction(conn):
-            apply_proposals(conn)
-        for pragma in PROPOSED_PRAGMAS:
-            conn.execute(pragma)
-        return shipped, measure_ours(conn, repeat), plain, limits
+            back_to_version_1(conn)
+        conn.execute(BEFORE_PRAGMA)
+        prefixes["none (before)"] = (fts_megabytes(conn), {})
+        before = measure_ours(conn, repeat)
+        prefixes["none (before)"] = (prefixes["none (before)"][0], _searches_only(before))
+        return Measured(shipped, before, plain, limits, prefixes)
     finally:
         mirror.close()
 
 
-def report(path: Path, rows: int, repeat: int, build_seconds: float) -> str:
+def report(path: Path, rows: int, repeat: int, build_seconds: float, other_prefix: str | None) -> str:
     load_before = os.getloadavg()[0]
-    shipped, proposed, plain, limits = measure(path, repeat)
+    m = measure(path, repeat, other_prefix)
     load = f"load average {load_before:.1f} before the timings, {os.getloadavg()[0]:.1f} after"
     lines = [
         "## Lessons list: search and filters (`bench/bench_search.py`)",
@@ -331,25 +383,33 @@ def report(path: Path, rows: int, repeat: int, build_seconds: float) -> str:
         " or filter change: one page of 50 (`list_lessons`) and the total (`count_lessons`). Times in ms,"
         f" p50 / p95 over {repeat} runs (the plain way: fewer); {load}. Target: p95 under 30 ms.",
         "",
-        "- *shipped*: the mirror schema as it is; *proposed*: the same file after adding "
-        + "; ".join(f"`{sql}`" for sql in PROPOSED_INDEXES)
-        + "; `lessons_fts` with `prefix = '2 3'`; and `"
-        + "; ".join(PROPOSED_PRAGMAS)
-        + "`.",
-        "- *plain way*: searches as `LIKE '%word%'` over title, description and notes (page of 50, first "
-        "word "
-        "only); filters by loading every matching row (what a naive list model does).",
+        "- *ours*: the mirror as shipped (local schema version 2: "
+        + "; ".join(f"`{sql.replace(' IF NOT EXISTS', '')}`" for sql in PROPOSED_INDEXES)
+        + f"; `lessons_fts` with `prefix = '{SHIPPED_PREFIX}'`; `{SHIPPED_PRAGMA}` per connection).",
+        "- *before*: the same file put back to version 1 (no list indexes, no prefix indexes, no planner"
+        " statistics, SQLite's 2 MB page cache). Ours has the statistics the sync engine gathers after a first"
+        " sync (`Mirror.refresh_stats`, sampled `ANALYZE`).",
+        "- *plain way*: searches as `LIKE '%word%'` over title, description and notes (page of 50, first word"
+        " only); filters by loading every matching row (what a naive list model does).",
         "",
-        *table(shipped, proposed, plain),
+        *table(m.shipped, m.before, m.plain),
         "",
-        f"Over the {TARGET_MS:.0f} ms target with the shipped schema: {over_target(shipped)}. "
-        f"With the proposed additions: {over_target(proposed)}.",
+        f"Over the {TARGET_MS:.0f} ms target as shipped: {over_target(m.shipped)}. "
+        f"Before (version 1): {over_target(m.before)}.",
         "",
-        "Physical limit on the same file (shipped schema):",
+        "Prefix indexes of the search table (search cases; page / count, each p50 / p95 in ms):",
+        "",
+        *prefix_table(m.prefixes),
+        "",
+        "Physical limit on the same file (as shipped):",
         "",
         "| query | p50 / p95 |",
         "|---|---:|",
-        *limits,
+        *m.limits,
+        "",
+        f"Run: `python -m bench.bench_search --rows {rows}"
+        + (f" --compare-prefix '{other_prefix}'" if other_prefix else "")
+        + "`.",
     ]
     return "\n".join(lines)
 
@@ -359,12 +419,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=100_000, help="lessons in the mirror (default 100000)")
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per query (default 30)")
     parser.add_argument("--no-write", action="store_true", help="print the section instead of writing it")
+    parser.add_argument(
+        "--compare-prefix", default=None, help="also measure lessons_fts with this prefix option, e.g. '2 3'"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "mirror.sqlite3"
         t0 = time.perf_counter()
         build(path, args.rows)
-        body = report(path, args.rows, args.repeat, time.perf_counter() - t0)
+        body = report(path, args.rows, args.repeat, time.perf_counter() - t0, args.compare_prefix)
     if not args.no_write:
         write_section("search", body)
     print(body)

@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BUSY_TIMEOUT = 5.0
 _CORRUPT_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+# Rows ANALYZE reads per index: statistics good enough to choose between indexes, at a bounded cost.
+_ANALYSIS_LIMIT = 1000
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
@@ -91,12 +93,14 @@ class Mirror:
             if check is None or check[0] != "ok":
                 raise sqlite3.DatabaseError(f"quick_check: {check[0] if check else 'no answer'}")
             with self.transaction():
-                migrate(conn)
+                upgraded = migrate(conn)
                 stored = self.get_state("device_id")
                 if device_id is not None and device_id != stored:
                     self.set_state("device_id", device_id)
                 elif stored is None:
                     self.set_state("device_id", str(uuid.uuid4()))
+            if upgraded and conn.execute("SELECT 1 FROM lessons LIMIT 1").fetchone() is not None:
+                self.refresh_stats()  # an upgraded file with data: its new indexes need statistics
         except NewerSchema as exc:
             self.close()
             raise MirrorTooNew(self.path, exc.found, LATEST) from None
@@ -111,6 +115,17 @@ class Mirror:
         except BaseException:
             self.close()
             raise
+
+    def refresh_stats(self) -> None:
+        """Sampled planner statistics (ANALYZE): call after a big change of the data, e.g. a first sync.
+
+        Without them SQLite cannot tell a selective index from one that matches nearly every row: the list
+        indexes of local migration 2 go unused and searches walk an index instead of the few search hits
+        (bench/bench_search.py). `analysis_limit` bounds the cost on a big mirror (tens of ms).
+        """
+        with self.guard():
+            self.conn.execute(f"PRAGMA analysis_limit = {_ANALYSIS_LIMIT}")
+            self.conn.execute("ANALYZE")
 
     def _move_aside(self) -> Path:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")

@@ -34,6 +34,8 @@ __all__ = ["APP_SCHEMA", "CLOCK_WARN_SECONDS", "SyncEngine"]
 
 log = logging.getLogger(__name__)
 
+#: Pulled rows in one run after which the mirror's planner statistics are refreshed (Mirror.refresh_stats).
+STATS_AFTER_ROWS = 1000
 #: The lowest server `min_app_schema` this app still satisfies (P7: a higher one means "update the app").
 APP_SCHEMA = 1
 #: A clock off by more than this is worth telling the person about (C2).
@@ -135,6 +137,9 @@ class SyncEngine:
             self.mirror, self.transport, page_size=self.page_size, app_schema=self.app_schema,
             cancel=cancel, on_page=lambda totals, page: self._on_page(tally, totals, page),
         )
+        if tally.pull.pulled >= STATS_AFTER_ROWS:
+            # A first sync (or a big catch-up) changed the data's shape: the list's indexes need statistics.
+            self.mirror.refresh_stats()
         self._enter(Stage.SCHEMA, tally)
         self._backfill(tally, cancel)
         self._enter(Stage.CHECK, tally)

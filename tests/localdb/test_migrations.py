@@ -141,6 +141,9 @@ def test_version_1_file_gets_the_list_indexes_and_search_prefixes(tmp_path: Path
             for r in conn.execute("EXPLAIN QUERY PLAN SELECT id FROM lessons ORDER BY title COLLATE NOCASE, id")
         )
         assert "ix_lessons_title_nocase" in plan
+        # Upgraded with data: the new indexes got planner statistics when the file was opened.
+        stats = {r[0] for r in conn.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'lessons'")}
+        assert set(LIST_INDEX_NAMES) <= stats
         # The search triggers work again: a new lesson is found by a two-letter prefix.
         mirror.apply_page([("lessons", wire_row("lessons", title="Frames"))], "e:2", merge_fieldwise)
         assert len(_search(conn, "fr")) == 3

@@ -7,6 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
+
+from sync import engine as engine_module
 from sync.status import STAGES, Stage, SyncProgress
 from tests.fixtures.faultproxy import FaultProxy
 from tests.sync.support import DevicePark, School
@@ -86,3 +89,21 @@ def test_push_events_count_the_rows_pushed_while_the_stage_runs(school: School, 
     pushing = [(e.rows_pushed, e.rows_left) for e in teacher.events if e.stage == Stage.PUSH]
     # The stage's first event comes before any batch; then one per batch, each with the running count.
     assert pushing == [(0, 5), (2, 3), (4, 1), (5, 0)]
+
+
+def test_a_pull_of_many_rows_refreshes_the_planner_statistics(
+    school: School, devices: DevicePark, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    email = school.add("teacher", "teacher")
+    writer = devices.new(email)
+    writer.new_lesson("One")
+    writer.new_lesson("Two")
+    assert writer.sync().ok
+    reader = devices.new(email)
+    assert reader.mirror.conn.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() is None
+    monkeypatch.setattr(engine_module, "STATS_AFTER_ROWS", 2)  # the real threshold: a first sync of 1,000 rows
+
+    assert reader.sync().ok
+
+    stats = {r[0] for r in reader.mirror.conn.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'lessons'")}
+    assert "ix_lessons_title_nocase" in stats
