@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -48,6 +49,19 @@ _TYPE_WORDS = {
     "sentence": QT_TRANSLATE_NOOP("LessonTableModel", "Sentence"),
     "freestyle": QT_TRANSLATE_NOOP("LessonTableModel", "Freestyle"),
 }
+
+
+def local_minute(stamp: str | None) -> str:
+    """A stored UTC stamp as this PC's date and time to the minute ("2026-11-23 14:05"): short, and it sorts."""
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp[:16]
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def type_words(lesson_type: str | None) -> str:
@@ -193,7 +207,7 @@ class LessonTableModel(QAbstractTableModel):
         if column == "lesson_type":
             return type_words(row.lesson_type)
         if column == "updated_at":
-            return (row.updated_at or "")[:10]  # the day is enough in a list; the editor has the rest
+            return local_minute(row.updated_at)
         value = getattr(row, column)
         return "" if value is None else str(value)
 

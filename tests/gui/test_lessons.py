@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QCheckBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -241,3 +243,18 @@ def test_the_test_tab_follows_the_open_lesson(qtbot: QtBot, app: TutorDeskApp) -
     assert not app.test_editor.isEnabled()  # a test needs its lesson saved first
     save(qtbot, app)
     assert app.test_editor.isEnabled()
+
+
+def test_last_changed_shows_the_local_date_and_time(qtbot: QtBot, app: TutorDeskApp) -> None:
+    (lesson_id,) = add_lessons(app, ["Weather"])
+    app.lessons_page.list.apply_filter()
+    wait_list(qtbot, app, 1)
+    conn = app.mirror.connect()
+    try:
+        stamp = conn.execute("SELECT updated_at FROM lessons WHERE id = ?", (lesson_id,)).fetchone()[0]
+    finally:
+        conn.close()
+    model = app.lessons_page.list.model
+    shown = model.data(model.index(0, 5))
+    local = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    assert shown == local.strftime("%Y-%m-%d %H:%M")  # this PC's time, to the minute
