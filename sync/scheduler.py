@@ -49,6 +49,7 @@ __all__ = [
     "SyncEventKind",
     "SyncScheduler",
     "backoff_delay",
+    "http_probe",
     "looks_offline",
     "run_outcome",
 ]
@@ -240,6 +241,20 @@ def run_outcome(
     return "failed", error, is_offline(error)
 
 
+def http_probe(url: str, timeout: float = 5.0) -> Callable[[], bool]:
+    """A cheap reachability probe for `SyncScheduler(probe=...)`: any HTTP answer from `url` (for example the
+    project's `/auth/v1/health`) means the server is reachable again; no answer at all means it is not."""
+
+    def probe() -> bool:
+        try:
+            httpx.get(url, timeout=timeout)
+        except httpx.TransportError:
+            return False
+        return True
+
+    return probe
+
+
 # --- the wiring ---------------------------------------------------------------------------------------------
 
 
@@ -418,9 +433,7 @@ class SyncScheduler:
                 self._last_error = error
                 kind = SyncEventKind.FAILED
                 went_offline = offline and self._probe is not None and not self._stopping
-                log.warning(
-                    "sync failed (%s), retry in %.0f s: %s", trigger, delay or 0.0, type(error).__name__
-                )
+                log.warning("sync failed (%s), retry in %.0f s: %s", trigger, delay or 0.0, type(error).__name__)
                 if not self._plan.follow_up_pending:
                     self._trigger = "retry"
             else:
@@ -436,9 +449,7 @@ class SyncScheduler:
             if went_offline:
                 self._start_probe()
             self._idle.notify_all()
-        self._emit(
-            kind, trigger=trigger, report=report, error=error, failures=failures, next_run_at=next_run_at
-        )
+        self._emit(kind, trigger=trigger, report=report, error=error, failures=failures, next_run_at=next_run_at)
         if went_offline:
             self._emit(SyncEventKind.OFFLINE, failures=failures, next_run_at=next_run_at)
 

@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 
 from localdb import repo
 from localdb.tables import TABLES
-from sync.scheduler import BackoffPolicy, SyncEvent, SyncEventKind, SyncScheduler
+from sync.scheduler import BackoffPolicy, SyncEvent, SyncEventKind, SyncScheduler, http_probe
 from sync.service import ProfileSync
 from sync.status import SyncReport
 from tests.faults.support import (
@@ -84,9 +83,7 @@ def test_slow_lossy_link_sync_completes_without_duplicates(devstack: Any, tmp_pa
     school = make_school(devstack, teachers=1)
     faults = Faults()
     with FaultProxy(target(devstack.url), faults) as proxy:
-        device = Device(
-            tmp_path / "a", proxy.url, devstack.anon_key, school.emails[0], page_size=40, batch_size=15
-        )
+        device = Device(tmp_path / "a", proxy.url, devstack.anon_key, school.emails[0], page_size=40, batch_size=15)
         assert device.sync().ok  # the first sign-in sync brings the teacher's own rows
         seed_lessons(devstack.db_url, school, 120)
         local = make_lessons(device, school, 60, "offline")
@@ -96,9 +93,7 @@ def test_slow_lossy_link_sync_completes_without_duplicates(devstack: Any, tmp_pa
             )
         faults.latency, faults.bandwidth_bps, faults.status_every = 0.01, 256_000, 7
         faults.rules += [
-            Rule(
-                "/rpc/sync_push", "drop_answer", nth=2
-            ),  # the server applies batch 2, the device never hears
+            Rule("/rpc/sync_push", "drop_answer", nth=2),  # the server applies batch 2, the device never hears
             Rule("/rpc/sync_pull", "cut_response", nth=3, after_bytes=500),
             Rule("/rpc/sync_push", "cut_request", nth=4, after_bytes=300),
         ]
@@ -183,12 +178,7 @@ def test_scheduler_backs_off_offline_and_syncs_when_the_server_is_back(devstack:
                 events.append(event)
                 done.notify_all()
 
-        def probe() -> bool:
-            try:
-                httpx.get(proxy.url + "/auth/v1/health", timeout=5)
-            except httpx.TransportError:
-                return False
-            return True  # any HTTP answer means the server is reachable
+        probe = http_probe(proxy.url + "/auth/v1/health")
 
         sync = ProfileSync.open(device.root, device.profile)
         sched = SyncScheduler(
