@@ -116,7 +116,10 @@ class LessonList(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 65), (2, 75), (3, 70), (4, 75), (5, 90)):
+        # "Last changed" holds a date and a time: sized from the font (not by measuring rows, which the paged
+        # model would have to load) so it is never cut off.
+        stamp_width = self.table.fontMetrics().horizontalAdvance("2026-12-31 23:59") + 16
+        for column, width in ((0, 65), (2, 75), (3, 70), (4, 75), (5, stamp_width)):
             self.table.setColumnWidth(column, width)
         self._layout()
         self._debouncer = SearchDebouncer(self.on_search_typed, self)
