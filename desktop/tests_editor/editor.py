@@ -215,7 +215,10 @@ class TestEditor(QWidget):
         splitter = QSplitter(self)
         splitter.addWidget(left)
         splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 2)
+        # Room for the item list's lines ("Video → words: Which word is signed?") beside a form that still fits.
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        self.items.setMinimumWidth(self.items.fontMetrics().horizontalAdvance("Video → words: Which word is"))
         return splitter
 
     def _build_buttons(self) -> QHBoxLayout:
