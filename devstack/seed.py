@@ -218,21 +218,21 @@ def _items(
     return [
         {
             "type": "vid2text",
-            "content": {"video": videos[first], "prompt": "Watch the video. Which word is signed?"},
+            "content": {"video": videos[first], "prompt": "Which word is signed?"},
             "options": word_choices,
             "answer": first,
         },
         {"type": "text2vid", "content": {"text": second}, "options": video_choices, "answer": videos[second]},
         {
             "type": "illustration",
-            "content": {"image": image, "prompt": "What does the picture show?"},
+            "content": {"image": image, "prompt": "What does it show?"},
             "options": picture_choices,
             "answer": picture,
         },
         {
             # The parts are stored in the right order; whoever shows the item mixes them.
             "type": "ordering",
-            "content": {"prompt": "Put the signs in the order of the sentence."},
+            "content": {"prompt": "Make the sentence."},
             "options": list(spec["order"]),
             "answer": list(spec["order"]),
         },
