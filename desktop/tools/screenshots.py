@@ -5,7 +5,8 @@
 Starts the demo server (`tutordesk devstack up --seed demo --detach`, in a throwaway folder), signs in as the
 demo teacher, lets the first sync run, makes one real conflict (the same lesson title edited here and on the
 server; the server's later edit wins, ours is kept for review), then saves PNGs of the lesson list, the lesson
-editor, its notes, the test editor, the sync status and log, and the review-changes view. Stops the server.
+editor, its notes, the test editor, the sync status and log, the review-changes view and the trash (with one
+of the teacher's lessons moved there). Stops the server.
 """
 
 from __future__ import annotations
@@ -128,9 +129,22 @@ def take_all(app: Any, window: Any, info: dict[str, Any], out: Path) -> None:
     window.show_page("review")
     settle(1.0)
     shoot(window, out / "review-changes.png")
+    trash_one(app, "Greetings")  # teacher1's own lesson, so the trash shows a row to restore
     window.show_page("trash")
     shoot(window, out / "trash.png")
     app.shutdown()
+
+
+def trash_one(app: Any, title: str) -> None:
+    lessons, trash = app.lessons_page, app.trash_page
+    lessons.list.table.selectRow(lessons.list.model.row_of_title(title))
+    wait(lambda: lessons.editor.draft.title == title)
+    before = lessons.list.model.total
+    lessons.delete_selected()
+    wait(lambda: lessons.list.model.total == before - 1 and not lessons.list.model.loading)
+    trash.list.apply_filter()
+    wait(lambda: trash.list.model.total == 1 and not trash.list.model.loading)
+    trash.list.table.selectRow(0)
 
 
 def make_conflict(app: Any, info: dict[str, Any]) -> None:
