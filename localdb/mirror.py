@@ -39,8 +39,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BUSY_TIMEOUT = 5.0
 _CORRUPT_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
-# Rows ANALYZE reads per index: statistics good enough to choose between indexes, at a bounded cost.
-_ANALYSIS_LIMIT = 1000
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
@@ -121,11 +119,18 @@ class Mirror:
 
         Without them SQLite cannot tell a selective index from one that matches nearly every row: the list
         indexes of local migration 2 go unused and searches walk an index instead of the few search hits
-        (bench/bench_search.py). `analysis_limit` bounds the cost on a big mirror (tens of ms).
+        (bench/bench_search.py). A full ANALYZE: sampled ones (`analysis_limit = 1000`) misled the planner
+        into sorting all lessons for "newest first"; the full one costs about 2 ms per 1,000 lessons.
         """
+        conn = self.conn
         with self.guard():
-            self.conn.execute(f"PRAGMA analysis_limit = {_ANALYSIS_LIMIT}")
-            self.conn.execute("ANALYZE")
+            conn.execute("PRAGMA analysis_limit = 0")
+        with self.transaction(conn):
+            conn.execute("ANALYZE")
+            # Other connections (the window's) load statistics only with the schema: a schema change makes
+            # them reload it before their next statement.
+            conn.execute("CREATE TABLE stats_reload (x)")
+            conn.execute("DROP TABLE stats_reload")
 
     def _move_aside(self) -> Path:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
