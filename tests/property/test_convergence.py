@@ -419,6 +419,7 @@ def test_devices_converge_to_what_the_rules_predict(
 
 @pytest.mark.pg
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # the whole Hypothesis run is one test item: ~5 s per example
 @settings(max_examples=150, **COMMON)
 @given(skews=st.lists(st.sampled_from(SKEWS), min_size=DEVICES, max_size=DEVICES), plan=steps)
 def test_devices_converge_many_examples(devstack: Any, skews: list[float], plan: list[Any]) -> None:
