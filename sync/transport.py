@@ -107,6 +107,23 @@ class Transport(Protocol):
     def counts(self, tables: Sequence[str]) -> dict[str, TableCount]: ...
 
 
+class GatewayUnavailableError(Exception):
+    """An answer whose HTTP status says the server is not there right now (a gateway's 502/503/504 ...)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+
+
+def _raise_when_unreachable(response: httpx.Response) -> None:
+    # A gateway in front of the server may answer 503 with a JSON body that has no PostgREST code; the client then
+    # reports no code at all. The status alone decides that this is "not reachable now", not a server fault.
+    # Only the Data API: Supabase Auth's answers are read (and their 5xx handled) by the session.
+    if str(response.status_code) in _UNREACHABLE and "/rest/v1/" in response.request.url.path:
+        response.read()  # finish the answer so the connection is handed back cleanly
+        raise GatewayUnavailableError(response.status_code)
+
+
 def make_http_client(*, timeout: float = 30.0, connect_timeout: float = 10.0) -> httpx.Client:
     """The one httpx client of a profile: timeouts on every call (S3), compressed answers, few connections."""
     return httpx.Client(
@@ -114,6 +131,7 @@ def make_http_client(*, timeout: float = 30.0, connect_timeout: float = 10.0) ->
         limits=httpx.Limits(max_connections=4, max_keepalive_connections=2),
         headers={"Accept-Encoding": "gzip"},
         follow_redirects=True,
+        event_hooks={"response": [_raise_when_unreachable]},
     )
 
 
@@ -277,6 +295,8 @@ class SupabaseTransport:
             raise Offline(f"{fn}: timeout", plain="The server did not answer in time.") from exc
         except httpx.TransportError as exc:
             raise Offline(f"{fn}: {type(exc).__name__}") from exc
+        except GatewayUnavailableError as exc:
+            raise Offline(f"{fn}: {exc}", plain="The server is not reachable right now.") from exc
         except APIError as exc:
             raise map_api_error(exc, fn) from exc
         except ValueError as exc:  # a body httpx could not decode (e.g. broken gzip)

@@ -139,6 +139,9 @@ JSON = "application/json"
     [
         ((503, {"code": "PGRST000", "message": "db down"}, JSON), errors.Offline),
         ((502, b"<html>bad gateway</html>", "text/html"), errors.Offline),
+        # A gateway's own JSON, without PostgREST's code: the status alone says "try later".
+        ((503, {"message": "Service Unavailable"}, JSON), errors.Offline),
+        ((504, {"error": "upstream timed out"}, JSON), errors.Offline),
         ((404, {"code": "PGRST202", "message": "no such function"}, JSON), errors.ServerError),
         ((500, {"code": "XX000", "message": "internal"}, JSON), errors.ServerError),
         ((401, {"code": "PGRST303", "message": "JWT expired"}, JSON), errors.SessionExpired),
