@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: How long quitting waits for a running sync to reach its next page boundary.
+_QUIT_GRACE_SECONDS = 3.0
+
 
 class SyncWiring:
     """The bridge, status area, tray, log and review pages, and the scheduler of one open profile."""
@@ -91,13 +94,18 @@ class SyncWiring:
         return result
 
     def _start_scheduler(self, run_sync: Callable[[threading.Event], Any]) -> Callable[[], None]:
-        from sync.scheduler import SyncScheduler  # noqa: PLC0415 - lazy import keeps start-up light
+        from sync.scheduler import SyncScheduler, http_probe  # noqa: PLC0415 - lazy import keeps start-up light
 
+        server_url = getattr(self.app.profile, "server_url", None)
+        # While offline, a cheap probe notices the server coming back, so sync resumes within seconds rather
+        # than at the end of a backoff of up to 15 minutes.
+        probe = http_probe(f"{server_url.rstrip('/')}/auth/v1/health") if server_url else None
         self.scheduler = SyncScheduler(
             run_sync,
             listener=self.bridge.listener,
             name=str(getattr(self.app.profile, "user_id", "default")),
             interval=self.app.config.sync_interval_minutes * 60.0,
+            probe=probe,
         )
         self.scheduler.start()
         return self.scheduler.sync_now  # type: ignore[no-any-return]
@@ -115,9 +123,15 @@ class SyncWiring:
             log.info("sync settings changed; used from the next start")
 
     def shutdown(self) -> None:
-        """Called on aboutToQuit: the engine stops at its next page boundary; the scheduler waits for it."""
+        """Called on aboutToQuit: the engine stops at its next page boundary.
+
+        The window does not wait for a network call in flight (up to its timeout): every page and push settles in
+        one transaction, so a run cut short leaves nothing half-written and resumes on the next start.
+        """
         if self.scheduler is not None:
-            self.scheduler.stop(wait=True)
+            self.scheduler.stop(wait=False)
+            if not self.scheduler.wait_idle(timeout=_QUIT_GRACE_SECONDS):
+                log.info("a sync was still waiting on the network at quit; it resumes on the next start")
             self.scheduler = None
         if self.tray is not None:
             self.tray.hide()
