@@ -140,7 +140,6 @@ class SyncEngine:
         if tally.pull.pulled >= STATS_AFTER_ROWS:
             # A first sync (or a big catch-up) changed the data's shape: the list's indexes need statistics.
             self.mirror.refresh_stats()
-        self._enter(Stage.SCHEMA, tally)
         self._backfill(tally, cancel)
         self._enter(Stage.CHECK, tally)
         self._sanity_check(tally, cancel)
@@ -175,7 +174,8 @@ class SyncEngine:
         known = int(self.mirror.get_state("schema_version") or 0)
         server = tally.pull.schema_version
         if server is None or server <= known:
-            return
+            return  # the usual case: no stage to announce, so the log does not say "receiving new columns"
+        self._enter(Stage.SCHEMA, tally)
         log.info("server schema %d is newer than %d: back-filling the tables", server, known)
         tables = [spec.name for spec in TABLES]
         tally.healed += redownload(

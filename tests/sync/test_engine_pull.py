@@ -151,6 +151,7 @@ def test_p7_newer_server_schema_back_fills_the_tables(school: School, devices: D
     assert report.pulled >= len(ids)
     assert teacher.mirror.get_state("schema_version") == str(server_version)
     assert teacher.mirror.pending_count() == 0
+    assert Stage.SCHEMA in {e.stage for e in teacher.events}  # the back-fill is announced when it runs
 
 
 def test_p8_drift_is_found_logged_and_healed(

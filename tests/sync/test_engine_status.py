@@ -25,7 +25,8 @@ def test_progress_events_name_every_stage_in_order(school: School, devices: Devi
     assert report.ok
     events: list[SyncProgress] = teacher.events
     stages = list(dict.fromkeys(e.stage for e in events))
-    assert stages == list(STAGES)
+    # The back-fill stage shows only when the server's schema is newer than the device's (P7), not here.
+    assert stages == [s for s in STAGES if s != Stage.SCHEMA]
     push_events = [e for e in events if e.stage == Stage.PUSH]
     assert push_events[0].pending == 2 and push_events[-1].rows_pushed == 2
     done = events[-1]
