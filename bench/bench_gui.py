@@ -222,28 +222,6 @@ def limit_page(conn: object) -> float:
     return (time.perf_counter() - began) * 1000
 
 
-def with_proposed_indexes(base: Path, rows: int, mirror: Path) -> dict[str, list[float]]:
-    """The same typing on a copy of the mirror with the indexes bench_search proposes to localdb's schema."""
-    import shutil
-    import sqlite3
-
-    from bench.bench_search import PROPOSED_INDEXES
-
-    data_dir = base / f"data-{rows}-indexed"
-    if data_dir.exists():
-        shutil.rmtree(data_dir)
-    shutil.copytree(mirror.parents[2], data_dir)
-    copy = data_dir / mirror.relative_to(mirror.parents[2])
-    conn = sqlite3.connect(copy)
-    for statement in PROPOSED_INDEXES:
-        conn.execute(statement)
-    conn.execute("ANALYZE")
-    conn.close()
-    os.environ["TUTORDESK_DATA_DIR"] = str(data_dir)
-    measured = measure_typing(data_dir, copy)
-    return {"indexed_isolated": measured["isolated"], "indexed_burst_end": measured["burst_end"]}
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="lessons in the mirror (default 100,000)")
@@ -259,7 +237,6 @@ def main(argv: list[str] | None = None) -> int:
         mirror = build_mirror(data_dir, args.rows)
         starts = measure_starts(data_dir, config_dir, mirror, args.starts)
         typing = measure_typing(data_dir, mirror)
-        typing.update(with_proposed_indexes(base, args.rows, mirror))
     write_section("gui", report(args.rows, starts, typing))
     print(report(args.rows, starts, typing))
     return 0
@@ -296,8 +273,6 @@ def report(rows: int, starts: dict[str, list[float]], typing: dict[str, list[flo
     names = {
         "isolated": "ours, a key after a pause (searches at once)",
         "burst_end": "ours, the last key of fast typing (includes the deliberate 150 ms debounce)",
-        "indexed_isolated": "ours with bench_search's proposed indexes, a key after a pause",
-        "indexed_burst_end": "ours with those indexes, the last key of fast typing (debounce included)",
         "plain": "plain way: `LIKE '%term%'`, every match into a QStandardItemModel",
         "limit": "limit: bare `SELECT ... LIMIT 200` and a model reset",
     }
