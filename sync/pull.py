@@ -4,6 +4,14 @@ Each page and its cursor are applied in ONE SQLite transaction by `Mirror.apply_
 merge for rows that have pending local edits (P5); pulled rows never enter the outbox (P4, localdb's
 triggers). The cancel flag is checked between pages, so a stopped run leaves the mirror at a page boundary.
 
+With `prefetch=True` the pull is pipelined: while page N is applied, page N+1 is already on its way on one
+worker thread (its HTTP wait, JSON parsing and row conversion overlap the SQLite writes). At most one page is
+ahead, so memory stays bounded by two pages (P2); the cursor of page N+1 is stored only with page N+1, in its own
+transaction; a cancel still stops at a page boundary (the page in flight is dropped unapplied). Only the worker
+uses the transport while such a pull runs, and every exit waits for it, so no request outlives the pull.
+Without it (the default), each page is fetched only after the previous one was applied, and a cancel sends no
+further request.
+
 Side pulls (`redownload`: P7 back-fill and P8 healing) read one or more tables from the start of the feed with
 `p_tables` and apply them under the main cursor, which they leave where it was.
 """
@@ -13,7 +21,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from types import TracebackType
 
 from localdb.mirror import Mirror
 from localdb.tables import TABLES
@@ -67,6 +77,54 @@ def replacement_sync(mirror: Mirror) -> None:
         mirror.reset_table(spec.name)
 
 
+class _Pages:
+    """Feed pages, fetched when taken or (with `ahead`) on one worker thread, at most one page ahead."""
+
+    def __init__(
+        self, transport: Transport, page_size: int, tables: Sequence[str] | None = None, *, ahead: bool = False
+    ) -> None:
+        self._transport = transport
+        self._page_size = page_size
+        self._tables = list(tables) if tables is not None else None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") if ahead else None
+        self._pending: Future[PullPage] | None = None
+        self._cursor: str | None = None
+        self._requested = False
+
+    def __enter__(self) -> _Pages:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._pool is not None:
+            # Wait for a request still in flight (it has the transport's timeout): its page is dropped unapplied,
+            # and nothing may use the transport behind the engine's back once the pull has ended.
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pending = None
+
+    def request(self, cursor: str | None) -> None:
+        """The next page to take is the one after `cursor`; with `ahead`, its fetch starts now."""
+        assert not self._requested, "one page ahead at most"
+        self._requested, self._cursor = True, cursor
+        if self._pool is not None:
+            self._pending = self._pool.submit(self._fetch, cursor)
+
+    def take(self) -> PullPage:
+        """The requested page (its error, if the fetch failed)."""
+        assert self._requested, "take() without request()"
+        self._requested = False
+        if self._pending is None:
+            return self._fetch(self._cursor)
+        pending, self._pending = self._pending, None
+        return pending.result()
+
+    def _fetch(self, cursor: str | None) -> PullPage:
+        if self._tables is None:
+            return self._transport.pull(cursor, self._page_size)
+        return self._transport.pull(cursor, self._page_size, self._tables)
+
+
 def pull_feed(
     mirror: Mirror,
     transport: Transport,
@@ -75,27 +133,30 @@ def pull_feed(
     app_schema: int,
     cancel: threading.Event | None = None,
     on_page: Callable[[PullTotals, PullPage], None] | None = None,
+    prefetch: bool = False,
 ) -> PullTotals:
-    """Pull and apply pages until the feed has no more (P1, P2, P5, P6)."""
+    """Pull and apply pages until the feed has no more (P1, P2, P5, P6); `prefetch`: one page fetched ahead."""
     totals = PullTotals()
-    cursor = mirror.get_state(CURSOR_KEY) or None
-    while True:
-        _check_cancel(cancel)
-        page = transport.pull(cursor, page_size)
-        check_schema(page.min_app_schema, app_schema)
-        if page.reset:
-            if totals.resets:
-                raise ServerError("the server asked for a second reset in one run")
-            totals.resets += 1
-            replacement_sync(mirror)
-            cursor = None
-            continue
-        _apply(mirror, page, page.cursor, totals)
-        cursor = page.cursor
-        if on_page is not None:
-            on_page(totals, page)
-        if not page.has_more:
-            return totals
+    with _Pages(transport, page_size, ahead=prefetch) as pages:
+        pages.request(mirror.get_state(CURSOR_KEY) or None)
+        while True:
+            _check_cancel(cancel)
+            page = pages.take()
+            check_schema(page.min_app_schema, app_schema)
+            if page.reset:
+                if totals.resets:
+                    raise ServerError("the server asked for a second reset in one run")
+                totals.resets += 1
+                replacement_sync(mirror)
+                pages.request(None)
+                continue
+            if page.has_more:
+                pages.request(page.cursor)  # with prefetch, page N+1 travels while page N is applied
+            _apply(mirror, page, page.cursor, totals)
+            if on_page is not None:
+                on_page(totals, page)
+            if not page.has_more:
+                return totals
 
 
 def redownload(
@@ -106,6 +167,7 @@ def redownload(
     page_size: int,
     reset: bool,
     cancel: threading.Event | None = None,
+    prefetch: bool = False,
 ) -> int:
     """Read `tables` from the start of the feed again (P7 back-fill; P8 heal with `reset`). Returns rows."""
     if reset:
@@ -113,14 +175,16 @@ def redownload(
         for table in order:
             mirror.reset_table(table)
     totals = PullTotals()
-    side_cursor: str | None = None
-    while True:
-        _check_cancel(cancel)
-        page = transport.pull(side_cursor, page_size, list(tables))
-        if page.reset:
-            raise ServerError("the server asked for a reset during a table re-download")
-        # The main cursor is stored again unchanged: the side pull must not move the feed position.
-        _apply(mirror, page, mirror.get_state(CURSOR_KEY) or None, totals)
-        side_cursor = page.cursor
-        if not page.has_more:
-            return totals.pulled
+    with _Pages(transport, page_size, tables, ahead=prefetch) as pages:
+        pages.request(None)
+        while True:
+            _check_cancel(cancel)
+            page = pages.take()
+            if page.reset:
+                raise ServerError("the server asked for a reset during a table re-download")
+            if page.has_more:
+                pages.request(page.cursor)
+            # The main cursor is stored again unchanged: the side pull must not move the feed position.
+            _apply(mirror, page, mirror.get_state(CURSOR_KEY) or None, totals)
+            if not page.has_more:
+                return totals.pulled
