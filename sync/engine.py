@@ -84,11 +84,14 @@ class SyncEngine:
         device_name: str = "TutorDesk device",
         app_version: str = APP_VERSION,
         clock: Callable[[], datetime] | None = None,
+        prefetch: bool = True,
     ) -> None:
         self.mirror = mirror
         self.transport = transport
         self.device_id = device_id
         self.page_size = page_size
+        # Fetch the next page while this one is applied (one page ahead at most: memory stays bounded, P2).
+        self.prefetch = prefetch
         self.batch_size = batch_size
         self.listener = listener
         self.prepare = prepare
@@ -134,8 +137,8 @@ class SyncEngine:
         )
         self._enter(Stage.PULL, tally)
         tally.pull = pull_feed(
-            self.mirror, self.transport, page_size=self.page_size, app_schema=self.app_schema,
-            cancel=cancel, on_page=lambda totals, page: self._on_page(tally, totals, page),
+            self.mirror, self.transport, page_size=self.page_size, prefetch=self.prefetch,
+            app_schema=self.app_schema, cancel=cancel, on_page=lambda totals, page: self._on_page(tally, totals, page),
         )
         if tally.pull.pulled >= STATS_AFTER_ROWS:
             # A first sync (or a big catch-up) changed the data's shape: the list's indexes need statistics.
@@ -179,7 +182,8 @@ class SyncEngine:
         log.info("server schema %d is newer than %d: back-filling the tables", server, known)
         tables = [spec.name for spec in TABLES]
         tally.healed += redownload(
-            self.mirror, self.transport, tables, page_size=self.page_size, reset=False, cancel=cancel
+            self.mirror, self.transport, tables, page_size=self.page_size, reset=False, cancel=cancel,
+            prefetch=self.prefetch,
         )
         self.mirror.set_state("schema_version", str(server))
 
@@ -199,7 +203,8 @@ class SyncEngine:
             self._emit(Stage.CHECK, tally, table=table)
         if drifting:
             tally.healed += redownload(
-                self.mirror, self.transport, drifting, page_size=self.page_size, reset=True, cancel=cancel
+                self.mirror, self.transport, drifting, page_size=self.page_size, reset=True, cancel=cancel,
+                prefetch=self.prefetch,
             )
 
     # -- reporting -------------------------------------------------------------------------------------------
