@@ -40,7 +40,7 @@ def _tool(name: str) -> str:
     path = Path(sys.executable).with_name(name)
     found = str(path) if path.exists() else shutil.which(name)
     if found is None:
-        pytest.skip(f"{name} is not installed")
+        pytest.fail(f"{name} is missing: it ships with PySide6, a dependency of the app")
     return found
 
 
