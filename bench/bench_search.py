@@ -33,7 +33,7 @@ from pathlib import Path
 from bench.report import ratio, write_section
 from localdb.mirror import Mirror
 from localdb.queries import LessonFilter, count_lessons, list_lessons
-from localdb.queries_lessons import _LIST_COLUMNS, _order, _where
+from localdb.queries_lessons import _LIST_COLUMNS, _from_where, _order
 from localdb.triggers import FTS_SQL
 
 TOPICS = [
@@ -232,8 +232,8 @@ Results = dict[str, tuple[int, Timing, Timing]]
 
 def _all_rows(conn: sqlite3.Connection, flt: LessonFilter) -> int:
     """The naive list model: every matching row into memory in list order (then the page is sliced)."""
-    where, params = _where(flt)
-    sql = f"SELECT {_LIST_COLUMNS} FROM lessons AS l WHERE {where} ORDER BY {_order(flt)}"
+    from_where, params = _from_where(flt)
+    sql = f"SELECT {_LIST_COLUMNS} FROM {from_where} ORDER BY {_order(flt)}"
     return len(conn.execute(sql, params).fetchall())
 
 

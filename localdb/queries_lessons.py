@@ -150,13 +150,21 @@ def parse_json(text: str | None) -> Any:
         return text
 
 
-def _where(flt: LessonFilter) -> tuple[str, list[Any]]:
-    """The WHERE clause (and its parameters) for a filter, search included."""
+def _from_where(flt: LessonFilter) -> tuple[str, list[Any]]:
+    """The FROM and WHERE clauses (and their parameters) for a filter, search included.
+
+    A search starts from the search table's hits and looks each one up by rowid (CROSS JOIN fixes that
+    order): the planner would otherwise pick it only with full statistics (`Mirror.refresh_stats`); with
+    none, or with `PRAGMA optimize`'s, it walked the list index over every live lesson and probed the hits,
+    5x slower at 100,000 lessons (bench/bench_search.py, "planner statistics").
+    """
+    source = "lessons AS l"
     clauses = ["l.deleted_at IS NOT NULL" if flt.trash else "l.deleted_at IS NULL"]
     params: list[Any] = []
     match = fts_query(flt.search)
     if match is not None:
-        clauses.append("l.rowid IN (SELECT rowid FROM lessons_fts WHERE lessons_fts MATCH ?)")
+        source = "lessons_fts CROSS JOIN lessons AS l ON l.rowid = lessons_fts.rowid"
+        clauses.insert(0, "lessons_fts MATCH ?")
         params.append(match)
     for column, value in (
         ("l.lesson_type", flt.lesson_type),
@@ -170,7 +178,7 @@ def _where(flt: LessonFilter) -> tuple[str, list[Any]]:
         clauses.append("l.is_active = 1" if flt.active else "coalesce(l.is_active, 0) = 0")
     if flt.published is not None:
         clauses.append("l.published_at IS NOT NULL" if flt.published else "l.published_at IS NULL")
-    return " AND ".join(clauses), params
+    return f"{source} WHERE " + " AND ".join(clauses), params
 
 
 def _order(flt: LessonFilter) -> str:
@@ -191,17 +199,17 @@ def list_lessons(
 ) -> tuple[LessonRow, ...]:
     """One page of the lessons list for `flt`, in its sort order."""
     flt = flt or LessonFilter()
-    where, params = _where(flt)
+    from_where, params = _from_where(flt)
     limit, offset = page_bounds(limit, offset)
-    sql = f"SELECT {_LIST_COLUMNS} FROM lessons AS l WHERE {where} ORDER BY {_order(flt)} LIMIT ? OFFSET ?"
+    sql = f"SELECT {_LIST_COLUMNS} FROM {from_where} ORDER BY {_order(flt)} LIMIT ? OFFSET ?"
     rows = conn.execute(sql, [*params, limit, offset]).fetchall()
     return tuple(LessonRow(r[0], r[1], r[2] or "", r[3], r[4], bool(r[5]), r[6], r[7], r[8]) for r in rows)
 
 
 def count_lessons(conn: sqlite3.Connection, flt: LessonFilter | None = None) -> int:
     """How many lessons the list for `flt` holds in all pages."""
-    where, params = _where(flt or LessonFilter())
-    row = conn.execute(f"SELECT count(*) FROM lessons AS l WHERE {where}", params).fetchone()
+    from_where, params = _from_where(flt or LessonFilter())
+    row = conn.execute(f"SELECT count(*) FROM {from_where}", params).fetchone()
     return int(row[0])
 
 

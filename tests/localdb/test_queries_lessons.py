@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from localdb import queries, repo
+from localdb import queries, queries_lessons, repo
 from localdb.queries import LessonFilter
 from tests.localdb.test_repo_factories import make_lesson, make_profile, make_test, open_mirror
 
@@ -238,3 +238,32 @@ def test_pages_of_any_filter_add_up_to_the_count_without_gaps_or_repeats(
     assert len(ids) == len(set(ids)) == total
     assert ids == [row.id for row in queries.list_lessons(varied, flt, limit=100)]
     assert all((row.deleted_at is not None) == flt.trash for page in pages for row in page)
+
+
+def test_search_results_come_in_title_order_across_pages(conn: sqlite3.Connection) -> None:
+    for title in ("fruit salad", "Fractions", "apple", "French verbs", "frogs"):
+        make_lesson(conn, title=title)
+    flt = LessonFilter(search="fr")
+    pages = [titles(conn, flt, limit=2, offset=offset) for offset in (0, 2, 4)]
+    assert pages == [["Fractions", "French verbs"], ["frogs", "fruit salad"], []]
+
+
+@pytest.mark.parametrize("statistics", ["none", "optimize", "full"])
+def test_a_search_starts_from_the_search_hits_whatever_the_statistics(
+    conn: sqlite3.Connection, statistics: str
+) -> None:
+    """With `PRAGMA optimize`'s statistics the planner walked every live lesson and probed the hits (5x
+    slower at 100,000 lessons): the query fixes its order so no statistics can make it do that."""
+    for n in range(60):
+        make_lesson(conn, title=f"Lesson {n}", description="fractions" if n % 10 == 0 else "other")
+    if statistics == "optimize":
+        conn.execute("PRAGMA optimize")
+    elif statistics == "full":
+        conn.execute("ANALYZE")
+    for flt in (LessonFilter(search="fra"), LessonFilter(search="fra", lesson_type="word", published=True)):
+        from_where, params = queries_lessons._from_where(flt)
+        plan = conn.execute(f"EXPLAIN QUERY PLAN SELECT l.id FROM {from_where} ORDER BY l.title", params)
+        steps = [str(row[3]) for row in plan]
+        assert steps[0].startswith("SCAN lessons_fts VIRTUAL TABLE"), steps
+        assert "USING INTEGER PRIMARY KEY" in steps[1], steps
+    assert queries.count_lessons(conn, LessonFilter(search="fra")) == 6
