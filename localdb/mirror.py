@@ -6,8 +6,13 @@ writers queue instead of deadlocking); nesting becomes a savepoint.
 
 Bad files (see errors.py): a damaged file is moved aside to `<name>.corrupt-<UTC timestamp>` (never
 overwritten or deleted) and `MirrorCorrupt` says so; the next open (or `fresh_if_corrupt=True`) starts a fresh
-mirror. A file held by another writer past the busy timeout gives `MirrorLocked`; a full disk gives `DiskFull`
-after the transaction rolled back; a file from a newer app gives `MirrorTooNew` (never migrated down).
+mirror. `PRAGMA quick_check` reads the whole file (0.65 s for 100,000 lessons), so `open(defer_check=True)` leaves
+it for later (`check()`, e.g. on a background thread once the window is up) and guards writes meanwhile: the
+first write to the file, on any connection of the mirror, waits for the check (running it if nobody has), and
+once damage is found every write is refused, so nothing is written into a damaged file. The damage is noted in
+`<name>.check-failed` beside the file, and the next open checks before anything else and moves the file aside.
+A file held by another writer past the busy timeout gives `MirrorLocked`; a full disk gives `DiskFull` after the
+transaction rolled back; a file from a newer app gives `MirrorTooNew` (never migrated down).
 """
 
 from __future__ import annotations
@@ -40,6 +45,18 @@ log = logging.getLogger(__name__)
 DEFAULT_BUSY_TIMEOUT = 5.0
 _CORRUPT_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+# What an authorizer lets through before the deferred check: reading, and statements that write nothing to the
+# file (a transaction's BEGIN takes a lock but writes no page). Everything else on the main file is a write.
+_READ_ACTIONS = {
+    sqlite3.SQLITE_READ,
+    sqlite3.SQLITE_SELECT,
+    sqlite3.SQLITE_FUNCTION,
+    sqlite3.SQLITE_TRANSACTION,
+    sqlite3.SQLITE_SAVEPOINT,
+    sqlite3.SQLITE_RECURSIVE,
+}
+# Pragmas that write the main file (a checkpoint copies the WAL into it).
+_WRITING_PRAGMAS = {"wal_checkpoint", "optimize", "incremental_vacuum"}
 
 
 def _primary_code(exc: sqlite3.Error) -> int:
@@ -55,6 +72,11 @@ class Mirror:
         self.path = Path(path)
         self.busy_timeout = busy_timeout
         self.moved_aside: Path | None = None  # set when open() replaced a damaged file
+        self.damage: str | None = None  # what a deferred check found (SQLite's words, for the log)
+        self._checked = False
+        self._guarded = False  # writes wait for the deferred check (open(defer_check=True))
+        self._check_lock = threading.Lock()
+        self._check_conn: sqlite3.Connection | None = None
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -69,27 +91,38 @@ class Mirror:
         device_id: str | None = None,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
         fresh_if_corrupt: bool = False,
+        defer_check: bool = False,
     ) -> Mirror:
-        """Create or migrate the file, check it, and record the device id the triggers stamp with."""
+        """Create or migrate the file, check it, and record the device id the triggers stamp with.
+
+        `defer_check=True`: skip the whole-file check unless opening must write (a new or older file, a new
+        device id) or an earlier deferred check found damage; call `check()` later (see the module docstring).
+        """
         mirror = cls(Path(path), busy_timeout)
         mirror.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            mirror._prepare(device_id)
+            mirror._prepare(device_id, defer_check)
         except MirrorCorrupt as exc:
             if not fresh_if_corrupt:
                 raise
-            fresh = cls.open(path, device_id=device_id, busy_timeout=busy_timeout)
+            fresh = cls.open(path, device_id=device_id, busy_timeout=busy_timeout, defer_check=defer_check)
             fresh.moved_aside = exc.moved_to
             return fresh
         return mirror
 
-    def _prepare(self, device_id: str | None) -> None:
+    @property
+    def damage_note(self) -> Path:
+        """The file that remembers, until the next open, that a deferred check found this mirror damaged."""
+        return self.path.with_name(self.path.name + ".check-failed")
+
+    def _prepare(self, device_id: str | None, defer_check: bool) -> None:
         try:
+            if defer_check and not self.damage_note.exists():
+                self._guarded = True  # from here on, the first write runs the check before it
             conn = self.conn
             conn.execute("PRAGMA journal_mode = WAL")
-            check = conn.execute("PRAGMA quick_check").fetchone()
-            if check is None or check[0] != "ok":
-                raise sqlite3.DatabaseError(f"quick_check: {check[0] if check else 'no answer'}")
+            if not self._guarded and self.check() is not None:
+                raise sqlite3.DatabaseError(f"quick_check: {self.damage}")
             with self.transaction():
                 upgraded = migrate(conn)
                 stored = self.get_state("device_id")
@@ -108,11 +141,63 @@ class Mirror:
                 raise self._translate(exc) from exc
             self.close()
             moved = self._move_aside()
+            self.damage_note.unlink(missing_ok=True)
             log.error("mirror %s is damaged (%s); moved aside to %s", self.path.name, exc, moved.name)
             raise MirrorCorrupt(self.path, moved) from exc
         except BaseException:
             self.close()
             raise
+        self.damage_note.unlink(missing_ok=True)  # checked at this open and found sound
+
+    # -- the whole-file check ------------------------------------------------------------------------------
+
+    @property
+    def checked(self) -> bool:
+        """The whole-file check ran to its end (at open, or deferred); `damage` says what it found."""
+        return self._checked
+
+    def check(self) -> str | None:
+        """Run `PRAGMA quick_check` once, on a read-only connection of its own (any thread); answers None for
+        a sound file, else SQLite's first complaint (also kept in `damage`, and every write is refused from
+        then on). Calls after the first answer at once; a call while it runs waits for it."""
+        with self._check_lock:
+            if self._checked:
+                return self.damage
+            uri = self.path.resolve().as_uri() + "?mode=ro"  # as_uri escapes '?', '#' and '%' in the path
+            conn = sqlite3.connect(uri, uri=True, timeout=self.busy_timeout, check_same_thread=False)
+            self._check_conn = conn
+            try:
+                problem = self._quick_check(conn)
+            except sqlite3.OperationalError as exc:  # interrupted by close(), or a busy file: not an answer
+                log.warning("the check of %s did not finish: %s", self.path.name, exc)
+                return "the check did not finish"
+            finally:
+                self._check_conn = None
+                conn.close()
+            self.damage, self._checked = problem, True
+        if problem is not None:
+            log.error("mirror %s is damaged (%s)", self.path.name, problem)
+            if self._guarded:
+                self.damage_note.write_text(problem + "\n", encoding="utf-8")
+        return problem
+
+    @staticmethod
+    def _quick_check(conn: sqlite3.Connection) -> str | None:
+        try:
+            row = conn.execute("PRAGMA quick_check").fetchone()
+        except sqlite3.DatabaseError as exc:
+            if type(exc) is not sqlite3.DatabaseError and _primary_code(exc) not in _CORRUPT_CODES:
+                raise
+            return str(exc)
+        return None if row is not None and row[0] == "ok" else str(row[0] if row else "no answer")
+
+    def _authorize(self, action: int, arg1: str | None, _arg2: str | None, db: str | None, _src: str | None) -> int:
+        """SQLite asks this while preparing each statement of a guarded connection (the deferred check)."""
+        if (self._checked and self.damage is None) or db == "temp" or action in _READ_ACTIONS:
+            return sqlite3.SQLITE_OK
+        if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() not in _WRITING_PRAGMAS:
+            return sqlite3.SQLITE_OK
+        return sqlite3.SQLITE_OK if self.check() is None else sqlite3.SQLITE_DENY
 
     def refresh_stats(self) -> None:
         """Sampled planner statistics (ANALYZE): call after a big change of the data, e.g. a first sync.
@@ -160,6 +245,8 @@ class Mirror:
         # 32 MB of page cache per connection (SQLite's default is 2 MB): the lessons list and its search on a big
         # mirror re-read the same index pages per keystroke (bench/bench_search.py).
         conn.execute("PRAGMA cache_size = -32768")
+        if self._guarded and not (self._checked and self.damage is None):
+            conn.set_authorizer(self._authorize)
         with self._lock:
             self._all.append(conn)
         return conn
@@ -175,6 +262,9 @@ class Mirror:
 
     def close(self) -> None:
         """Close every connection this mirror made (call when no other thread is using them)."""
+        checking = self._check_conn
+        if checking is not None:
+            checking.interrupt()  # a deferred check still reading the file: stop it, nothing waits on it
         with self._lock:
             conns, self._all = self._all, []
         for conn in conns:
