@@ -159,7 +159,10 @@ def _from_where(flt: LessonFilter) -> tuple[str, list[Any]]:
     5x slower at 100,000 lessons (bench/bench_search.py, "planner statistics").
     """
     source = "lessons AS l"
-    clauses = ["l.deleted_at IS NOT NULL" if flt.trash else "l.deleted_at IS NULL"]
+    # likely()/unlikely(): "live" is nearly every lesson and "in the trash" few. Without statistics (a mirror
+    # filled by local edits, or `PRAGMA optimize`'s partial ones) the planner took `deleted_at IS NULL` for a
+    # selective index term and sorted every live lesson: 258 ms for the first page of 100,000 (0.4 ms now).
+    clauses = ["unlikely(l.deleted_at IS NOT NULL)" if flt.trash else "likely(l.deleted_at IS NULL)"]
     params: list[Any] = []
     match = fts_query(flt.search)
     if match is not None:
