@@ -22,9 +22,11 @@ from psycopg.types.json import Jsonb
 
 from devstack.bootstrap import bootstrap_supabase
 from devstack.pgcluster import PgCluster
-from server_migrations.runner import migrate
+from server_migrations.runner import discover, migrate
 
 DEVICE = "d0000000-0000-4000-8000-000000000001"
+# The schema version every answer carries: each migration sets its own number (docs/server.md).
+LATEST_SCHEMA = discover()[-1].version
 
 
 @dataclass(frozen=True)

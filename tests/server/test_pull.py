@@ -8,14 +8,14 @@ import uuid
 import psycopg
 import pytest
 
-from tests.server.conftest import DEVICE, Actor, Server, World, add_lesson, ids_of, pull_all, register
+from tests.server.conftest import DEVICE, LATEST_SCHEMA, Actor, Server, World, add_lesson, ids_of, pull_all, register
 
 pytestmark = pytest.mark.pg
 
 
 def test_server_info_and_registration(server: Server, world: World) -> None:
     info = server.rpc(world.learner1, "sync_server_info")
-    assert info["schema_version"] == 6 and info["min_app_schema"] >= 1 and ":" not in info["epoch"]
+    assert info["schema_version"] == LATEST_SCHEMA and info["min_app_schema"] >= 1 and ":" not in info["epoch"]
     answer = server.rpc(
         world.learner1, "sync_register_device", p_device_id=DEVICE, p_name="PC 3", p_app_version="0.1.0"
     )
@@ -35,7 +35,7 @@ def test_first_pull_serves_exactly_what_the_caller_may_see(server: Server, world
     w = world
     register(server, w.learner1)
     answer = server.rpc(w.learner1, "sync_pull", p_device_id=DEVICE, p_cursor=None, p_limit=1000)
-    assert answer["schema_version"] == 6 and answer["reset"] is False and answer["has_more"] is False
+    assert answer["schema_version"] == LATEST_SCHEMA and answer["reset"] is False and answer["has_more"] is False
     rows = answer["rows"]
     assert ids_of(rows, "lessons") == {w.lessons["t1_published"], w.lessons["t2_published"]}
     assert ids_of(rows, "organisations") == {w.org_a}
@@ -129,7 +129,7 @@ def test_the_pull_position_is_recorded(server: Server, world: World) -> None:
 def test_a_cursor_of_another_epoch_resets(server: Server, world: World, bad: str) -> None:
     register(server, world.learner1)
     answer = server.rpc(world.learner1, "sync_pull", p_device_id=DEVICE, p_cursor=bad, p_limit=10)
-    assert answer["reset"] is True and answer["rows"] == [] and answer["schema_version"] == 6
+    assert answer["reset"] is True and answer["rows"] == [] and answer["schema_version"] == LATEST_SCHEMA
 
 
 def test_a_new_epoch_resets_old_cursors(server: Server, world: World) -> None:

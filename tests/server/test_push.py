@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.server.conftest import DEVICE, Actor, Server, World, ids_of, pull_all, register
+from tests.server.conftest import DEVICE, LATEST_SCHEMA, Actor, Server, World, ids_of, pull_all, register
 
 pytestmark = pytest.mark.pg
 
@@ -82,7 +82,7 @@ def test_new_rows_are_applied_with_the_devices_stamps(server: Server, pushing: W
     answer = push(server, w.teacher1, change("lessons", row))
     (result,) = answer["results"]
     assert result["status"] == "applied" and result["id"] == row["id"] and result["clamped"] is False
-    assert answer["clamped"] == 0 and answer["schema_version"] == 6 and answer["server_time"]
+    assert answer["clamped"] == 0 and answer["schema_version"] == LATEST_SCHEMA and answer["server_time"]
     stored = server.row("lessons", row["id"])
     assert stored is not None and stored["title"] == "Fractions"
     assert stored["field_stamps"] == row["field_stamps"] and str(stored["writer_device"]) == DEVICE
