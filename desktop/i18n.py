@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ def install_translators(app: QApplication, language: str) -> list[QTranslator]:
     locale = QLocale(language) if language else QLocale.system()
     code = locale.name().split("_")[0]
     installed: list[QTranslator] = []
+    # Numbers in messages ("1,200" / "1 200") follow the language the words are in.
+    QLocale.setDefault(_ENGLISH if code in ("en", "C") else locale)
     if code in ("en", "C"):
         return installed
     ours = QTranslator(app)
@@ -52,3 +55,40 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
     """
     del context
     return text
+
+
+_ENGLISH = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+_PLACEHOLDER = re.compile(r"%([1-9])")
+
+
+def fill(text: str, *values: object) -> str:
+    """QString.arg for Python strings: "%1 of %2" with values in one pass (a value's own "%2" stays as is).
+
+    PySide6 hands translations back as `str`, which has no `.arg()`; translators move %1, %2 freely.
+    """
+
+    def value(match: re.Match[str]) -> str:
+        index = int(match.group(1)) - 1
+        return str(values[index]) if index < len(values) else match.group(0)
+
+    return _PLACEHOLDER.sub(value, text)
+
+
+def locale() -> QLocale:
+    """The locale numbers are written in: the app's language, English (US) where the system says only "C"."""
+    if QLocale().language() == QLocale.Language.C:
+        # "C" writes 1200 ungrouped; it is no one's language, and the source text is English.
+        QLocale.setDefault(_ENGLISH)
+    return QLocale()
+
+
+def number(n: int) -> str:
+    """1200 -> "1,200" in English, "1 200" in French: digits grouped so a long count reads at a glance."""
+    return str(locale().toString(n))
+
+
+def plural(context: str, source: str, n: int) -> str:
+    """A translated message with a count: `source` uses %Ln (the count, grouped as `number` does) and may
+    hold %1, %2 for `fill`. Qt picks the translation's plural form from n (French: 0 and 1 are singular)."""
+    locale()
+    return QCoreApplication.translate(context, source, None, n)

@@ -9,6 +9,7 @@ Places to mount other screens (for the teammates' widgets, and later Learners, R
     window.set_sync_now(callable)                                     # what "Sync now" (F5) calls
     window.lessons_page.editor.add_tab(widget, title)                 # a per-lesson panel (the test editor)
     window.lessons_page.editor.sig_loaded / sig_saved                 # which lesson the editor shows
+    window.mount_profiles(app)                                        # the Profile menu's controller
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import QT_TRANSLATE_NOOP
 from desktop.lessons.page import LessonsPage, TrashPage
+from desktop.profiles_menu import ProfilesMenu
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,9 @@ SHORTCUTS: dict[str, tuple[str, str, str]] = {
     "sync_now": ("Sync", QT_TRANSLATE_NOOP("MainWindow", "Sync &now"), "F5"),
 }
 
+#: Opens the Profile menu from anywhere in the window (Alt+P opens it too, from its mnemonic).
+PROFILE_MENU_SHORTCUT = "Ctrl+Shift+P"
+
 
 class MainWindow(QMainWindow):
     """Owns the pages and the actions; the app controller (desktop.app) gives it data and sync."""
@@ -60,9 +65,7 @@ class MainWindow(QMainWindow):
     sig_sync_now_requested = Signal()
     """The person asked to sync now (menu, F5). No arguments."""
 
-    def __init__(
-        self, lessons_page: LessonsPage, trash_page: TrashPage, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, lessons_page: LessonsPage, trash_page: TrashPage, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("TutorDesk"))
         self.setMinimumSize(QSize(800, 520))
@@ -162,6 +165,26 @@ class MainWindow(QMainWindow):
                 menus["File"].addSeparator()
         menus["Edit"].insertActions(self.actions_by_name["search"], [undo, redo])
         self.actions_by_name["undo"], self.actions_by_name["redo"] = undo, redo
+        self._build_profile_menu()
+
+    def _build_profile_menu(self) -> None:
+        self.profile_menu = ProfilesMenu(self)
+        self.menuBar().addMenu(self.profile_menu)
+        opener = QAction(self.tr("Switch profile"), self)
+        opener.setShortcut(QKeySequence(PROFILE_MENU_SHORTCUT))
+        opener.triggered.connect(self.on_profile_menu)
+        self.addAction(opener)
+        self.actions_by_name["profile_menu"] = opener
+
+    def mount_profiles(self, controller: object) -> None:
+        """Give the Profile menu the app controller (data folder, open profile, switch_profile)."""
+        self.profile_menu.mount(controller)
+
+    @Slot()
+    def on_profile_menu(self) -> None:
+        bar = self.menuBar()
+        place = bar.actionGeometry(self.profile_menu.menuAction()).bottomLeft()
+        self.profile_menu.popup(bar.mapToGlobal(place))
 
     def set_sync_now(self, sync_now: Callable[[], None] | None) -> None:
         self._sync_now = sync_now
