@@ -51,7 +51,8 @@ def choose_profile(data_dir: Path, profile_key: str | None) -> Any:
 
 
 def open_mirror(path: Path, data_dir: Path | None = None) -> Any:
-    """Open a mirror with this PC's device id; a damaged file is moved aside (kept) and a fresh one made.
+    """Open a mirror with this PC's device id; a damaged file is moved aside (kept) and a fresh one made (when
+    a check at an earlier start found the damage, or this open could tell).
 
     The person is told in plain words when that happened: changes not yet sent may be in the kept file.
     """
@@ -59,7 +60,9 @@ def open_mirror(path: Path, data_dir: Path | None = None) -> Any:
     from localdb.paths import device_id  # noqa: PLC0415 - lazy import keeps start-up light
 
     folder = data_dir or path.parent.parent.parent
-    mirror = Mirror.open(path, device_id=device_id(folder), fresh_if_corrupt=True)
+    # The whole-file check (0.65 s at 100,000 lessons) runs once the window is up (TutorDeskApp.after_show);
+    # until it has, the mirror holds back every write.
+    mirror = Mirror.open(path, device_id=device_id(folder), fresh_if_corrupt=True, defer_check=True)
     moved = getattr(mirror, "moved_aside", None)
     if moved is not None:
         QMessageBox.warning(

@@ -119,3 +119,38 @@ class DbRunner(QObject):
             log.warning("database jobs still running after %s s at shutdown", timeout)
         self._thread.quit()
         self._thread.wait()
+
+
+class BackgroundCall(QObject):
+    """One long read on a daemon thread of its own (the mirror's whole-file check), so it neither blocks the
+    window nor holds up the database thread's searches; the answer comes back on the GUI thread."""
+
+    sig_done = Signal(object)
+    """The call ended. Arguments: its result, or the exception it raised."""
+
+    def __init__(self, fn: Callable[[], Any], name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._fn = fn
+        # Daemon: a check still reading when the app quits must not keep the process alive.
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """For tests and shutdown: True once the call has ended."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def _run(self) -> None:
+        result: Any = None
+        try:
+            result = self._fn()
+        except Exception as exc:  # handed to the GUI thread, which decides what to say
+            result = exc
+        finally:
+            # A signal emitted on this thread reaches the GUI thread's slots through its event queue.
+            try:
+                self.sig_done.emit(result)
+            except RuntimeError:  # the app was torn down while the call ran: nobody is left to tell
+                log.debug("background call %s ended after its owner was deleted", self._thread.name)
