@@ -7,7 +7,7 @@ import logging
 import sqlite3
 from typing import Any
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QCoreApplication, Signal, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -333,4 +333,11 @@ def plain_error(error: BaseException) -> str:
         return "the disk is full. Free some space and save again."
     if name == "MirrorLocked" or (isinstance(error, sqlite3.OperationalError) and "locked" in str(error)):
         return "the lesson store is busy. Try again in a moment."
+    if isinstance(error, sqlite3.DatabaseError) and "not authorized" in str(error):
+        # The mirror refuses every write once its check found the file damaged (localdb.mirror).
+        return QCoreApplication.translate(
+            "LessonEditor",
+            "the local data file is damaged, so nothing more is saved into it. Close TutorDesk and open it "
+            "again to start a fresh one.",
+        )
     return "an unexpected problem with the lesson store. The details are in the log file."

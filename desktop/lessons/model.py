@@ -78,6 +78,9 @@ class LessonTableModel(QAbstractTableModel):
     sig_loaded = Signal(int)
     """A query is complete (first page and total). Arguments: the total number of matching lessons."""
 
+    sig_failed = Signal()
+    """The list could not be read (a damaged data file); what is shown stays as it was. No arguments."""
+
     def __init__(
         self, runner: DbRunner, read_conn: Callable[[], sqlite3.Connection], parent: QObject | None = None
     ) -> None:
@@ -124,8 +127,30 @@ class LessonTableModel(QAbstractTableModel):
         def count(conn: sqlite3.Connection) -> int | None:
             return None if generation != self._generation else store.count_lessons(conn, flt)
 
-        self._runner.submit(page, lambda rows: self._on_first_page(generation, rows))
-        self._runner.submit(count, lambda total: self._on_total(generation, total))
+        self._runner.submit(
+            page,
+            lambda rows: self._on_first_page(generation, rows),
+            lambda error: self._on_read_error(generation, error),
+        )
+        self._runner.submit(
+            count,
+            lambda total: self._on_total(generation, total),
+            lambda error: self._on_read_error(generation, error),
+        )
+
+    def _on_read_error(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        if not isinstance(error, sqlite3.DatabaseError):
+            raise error  # a bug, not the file: the error reporter shows it
+        log.error("the lesson list could not be read: %s", error)
+        self._generation += 1  # the other half of this query (page or count) is dropped too
+        self._stop_paging()
+
+    def _stop_paging(self) -> None:
+        self._total = len(self._rows)
+        self.loading = False
+        self.sig_failed.emit()
 
     def _on_first_page(self, generation: int, rows: list[store.LessonRow] | None) -> None:
         if rows is None or generation != self._generation:
@@ -152,7 +177,12 @@ class LessonTableModel(QAbstractTableModel):
             return
         if self._read_conn is None:
             self._read_conn = self._read_conn_factory()
-        page = store.list_lessons(self._read_conn, self._filter, limit=PAGE_SIZE, offset=len(self._rows))
+        try:
+            page = store.list_lessons(self._read_conn, self._filter, limit=PAGE_SIZE, offset=len(self._rows))
+        except sqlite3.DatabaseError as exc:
+            log.error("the next page of the lesson list could not be read: %s", exc)
+            self._stop_paging()  # otherwise the view asks again at every scroll
+            return
         if not page:
             self._total = len(self._rows)  # the table shrank under us; stop asking
             return

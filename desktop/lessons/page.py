@@ -127,6 +127,7 @@ class LessonList(QWidget):
         for combo in (self.type_filter, self.level_filter, self.published_filter):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.model.sig_loaded.connect(self.on_loaded)
+        self.model.sig_failed.connect(self.on_failed)
         self.model.modelReset.connect(lambda: self.sig_selected.emit(""))
         self.table.selectionModel().selectionChanged.connect(self.on_selection)
 
@@ -182,6 +183,10 @@ class LessonList(QWidget):
     def on_loaded(self, total: int) -> None:
         in_trash = self.tr("%n lesson(s) in the trash", "", total)
         self.count_label.setText(in_trash if self.trash else self.tr("%n lesson(s)", "", total))
+
+    @Slot()
+    def on_failed(self) -> None:
+        self.count_label.setText(self.tr("The list could not be read from the data file on this PC."))
 
     @Slot(QItemSelection, QItemSelection)
     def on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:

@@ -19,7 +19,9 @@ from desktop import config as app_config
 from desktop import usersettings
 from desktop.app import TutorDeskApp
 from desktop.crash import ErrorReporter
+from desktop.launch import build
 from localdb.profiles import ProfileStore
+from tests.gui.conftest import add_lessons
 
 LEFT = Qt.MouseButton.LeftButton
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,3 +185,52 @@ def test_demo_without_postgresql_opens_the_offline_profile_and_says_why(
     key, notice = demo.prepare_demo(str(data_dir))
     assert key == "local" and started == []
     assert notice is not None and "PostgreSQL is not installed" in notice and "offline profile" in notice
+
+
+def damage_lesson_pages(path: Path) -> bytes:
+    """Scribble over every page holding a lesson's long description; the pages an open reads stay intact."""
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for offset in range(page, len(data), page):
+        if b"d" * 2000 in data[offset : offset + page]:
+            data[offset : offset + page] = b"\xa5" * page
+    path.write_bytes(bytes(data))
+    return bytes(data)
+
+
+def test_a_damaged_mirror_is_reported_after_start_and_nothing_is_saved_into_it(
+    qtbot: QtBot, open_app: Callable[..., TutorDeskApp], data_dir: Path
+) -> None:
+    first = open_app()
+    add_lessons(first, [f"Lesson {n}" for n in range(30)], description="d" * 3000)
+    path = first.mirror.path
+    first.first_run.close()
+    first.shutdown()
+    first.window.close()
+    damaged = damage_lesson_pages(path)
+
+    app = build(data_dir)  # opens: what an open reads is intact, and the window does not wait for the check
+    try:
+        app.start()
+        qtbot.waitUntil(lambda: app.damage_box is not None and app.damage_box.isVisible())
+        assert app.damage_box is not None and "damaged" in app.damage_box.text()
+        assert "Traceback" not in app.damage_box.text() and "malformed" not in app.damage_box.text()
+        assert app.sync is None  # no sync into (or out of) a damaged file
+        app.damage_box.close()
+        editor = app.lessons_page.editor
+        app.window.on_new_lesson()
+        qtbot.keyClicks(editor.title, "Not into a damaged file")
+        with qtbot.waitSignal(app.runner.sig_idle):
+            editor.save()
+        assert editor.message.text().startswith("Not saved: the local data file is damaged")
+    finally:
+        app.lessons_page.editor.clear()
+        app.window.unsaved_checks.clear()
+        if getattr(app, "first_run", None) is not None:
+            app.first_run.close()
+        app.shutdown()
+        app.window.close()
+    assert path.read_bytes() == damaged
+    wal = path.with_name(path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    assert path.with_name(path.name + ".check-failed").exists()  # the next start moves it aside

@@ -258,3 +258,20 @@ def test_last_changed_shows_the_local_date_and_time(qtbot: QtBot, app: TutorDesk
     shown = model.data(model.index(0, 5))
     local = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
     assert shown == local.strftime("%Y-%m-%d %H:%M")  # this PC's time, to the minute
+
+
+def test_the_page_comes_before_the_count_and_search_results_are_in_title_order(
+    qtbot: QtBot, app: TutorDeskApp
+) -> None:
+    add_lessons(app, ["fruit salad", "Fractions", "apple", "French verbs", "frogs"])
+    lst = app.lessons_page.list
+    heard: list[tuple[str, int, int]] = []
+    lst.model.sig_page.connect(lambda rows: heard.append(("page", rows, lst.model.rowCount())))
+    lst.model.sig_loaded.connect(lambda total: heard.append(("count", total, lst.model.rowCount())))
+    qtbot.keyClicks(lst.search, "fr")
+    wait_list(qtbot, app, 4)
+    # The rows are in the list before the total is known; the count only fills in the words under it.
+    assert heard == [("page", 4, 4), ("count", 4, 4)]
+    shown = [lst.model.index(row, 1).data() for row in range(lst.model.rowCount())]
+    assert shown == ["Fractions", "French verbs", "frogs", "fruit salad"]
+    assert lst.count_label.text() == "4 lesson(s)"
