@@ -8,10 +8,15 @@ One run, on a throwaway PostgreSQL 15 cluster with the Supabase bootstrap and ev
 3. The plain way: the same rows read as PostgREST's table endpoint would page them (keyset on id, RLS on).
 4. The limit: `COPY (select to_json(...)) TO STDOUT` of the same rows as the superuser, no RLS, no feed.
 5. EXPLAIN of the feed query and of the page's row lookup, to show index scans only.
-6. --devices (default 500) simulated devices each doing a no-change pull, from a pool of --workers
+6. A mixed school of --mix-rows rows (default 100,000: lessons, notes, tests, test items, practice sessions of a
+   class's learners, as the sync bench seeds them), pulled by its teacher and by a learner in pages of 1,000 and
+   5,000 at the latest server schema and at the one before it (the latest migration rolled back on the same
+   data): what the latest migration changed. Beside it the plain way (each table read by keyset, RLS on) and
+   the limit (COPY of the same tables). --mix-rows 0 skips it.
+7. --devices (default 500) simulated devices each doing a no-change pull, from a pool of --workers
    connections (and, when the devstack's HTTP front is there, through it): p50 and p95 latency.
 
-Writes its section into docs/benchmarks.md. `--rows 100000` runs in well under a minute.
+Writes its section into docs/benchmarks.md. `--rows 100000 --mix-rows 20000` runs in about a minute.
 """
 
 from __future__ import annotations
@@ -30,16 +35,18 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import dict_row
 
 from bench.report import ratio, write_section
 from devstack.bootstrap import bootstrap_supabase
 from devstack.pgcluster import PgCluster
-from server_migrations.runner import migrate
+from server_migrations.runner import discover, migrate, rollback
 
 log = logging.getLogger(__name__)
 
 CHUNK = 100_000  # rows per generating transaction: the feed sees many transactions, as in real life
+MIX_PAGES = (1_000, 5_000)  # the device's page size, and the bench's lessons-only page size
 
 
 def claims(user: str, org: str, role: str) -> dict[str, Any]:
@@ -106,6 +113,63 @@ def generate(conn: psycopg.Connection[Any], rows: int) -> tuple[str, str]:
     return org, teacher
 
 
+MIX_TABLES = ("lessons", "notes", "tests", "tests_content", "practice_sessions")
+MIX_SQL = [
+    # 1 lesson : 3 notes : 0.5 tests : 2.5 items : 3 practice sessions = 10 rows per lesson; 1 lesson in 7 is
+    # inactive, so a learner receives about 60% of the rows. Through the triggers, as writes arrive in real life.
+    """insert into lessons (id, organisation_id, author_id, title, description, lesson_type, difficulty_level,
+                            is_active, published_at)
+       select gen_random_uuid(), %(org)s, %(teacher)s, 'Lesson ' || g, repeat('A short description. ', 3),
+              (array['word','sentence','freestyle'])[1 + g %% 3], 1 + g %% 5, g %% 7 <> 0,
+              now() - interval '1 day'
+       from generate_series(1, %(lessons)s) g""",
+    """insert into notes (id, organisation_id, lesson_id, author_id, position, title, body)
+       select gen_random_uuid(), %(org)s, l.id, %(teacher)s, k, 'Note ' || k, repeat('Some words to read. ', 6)
+       from lessons l cross join generate_series(1, 3) k where l.organisation_id = %(org)s""",
+    """insert into tests (id, organisation_id, lesson_id, title, passing_score, shuffle_items)
+       select gen_random_uuid(), %(org)s, l.id, 'Test of ' || l.title, 60, true
+       from (select id, title, row_number() over (order by id) rn from lessons
+             where organisation_id = %(org)s) l where l.rn %% 2 = 0""",
+    """insert into tests_content (id, organisation_id, test_id, sequence, test_type, test_content, test_options,
+                                  correct_answer)
+       select gen_random_uuid(), %(org)s, t.id, k, 'vid2text',
+              jsonb_build_object('prompt', 'Item ' || k, 'media', 'video-' || k || '.mp4'),
+              '["apple", "pear", "plum", "fig"]'::jsonb, '"pear"'::jsonb
+       from tests t cross join generate_series(1, 5) k where t.organisation_id = %(org)s""",
+    """insert into practice_sessions (id, organisation_id, user_id, lesson_id, mode, score, raw_metrics,
+                                      started_at, completed_at, duration_seconds)
+       select gen_random_uuid(), %(org)s, (%(learners)s::uuid[])[1 + (row_number() over ()) %% %(n)s], l.id,
+              'word', 50 + k * 10, jsonb_build_object('accuracy', 0.8, 'attempts', k),
+              now() - interval '1 day', now(), 300
+       from lessons l cross join generate_series(1, 3) k where l.organisation_id = %(org)s""",
+]
+
+
+def generate_mix(conn: psycopg.Connection[Any], rows: int, learners: int = 30) -> tuple[str, str, str]:
+    """A second school: a teacher, a class of `learners`, about `rows` rows; returns (org, teacher, learner)."""
+    org = str(uuid.uuid4())
+    conn.execute("insert into organisations (id, name) values (%s, 'Mixed school')", (org,))
+    teacher = add_user(conn, org, "teacher")
+    pupils = [add_user(conn, org, "learner") for _ in range(learners)]
+    class_id = str(uuid.uuid4())
+    conn.execute(
+        "insert into classes (id, organisation_id, teacher_id, name) values (%s, %s, %s, 'Class')",
+        (class_id, org, teacher),
+    )
+    conn.execute(
+        "insert into class_members (id, organisation_id, class_id, user_id) "
+        "select gen_random_uuid(), %s, %s, u from unnest(%s::uuid[]) u",
+        (org, class_id, pupils),
+    )
+    params = {"org": org, "teacher": teacher, "lessons": max(1, rows // 10), "learners": pupils, "n": learners}
+    for statement in MIX_SQL:
+        with conn.transaction():
+            conn.execute(statement, params)
+    for table in (*MIX_TABLES, "sync_change_log"):
+        conn.execute(sql.SQL("vacuum analyze {}").format(sql.Identifier(table)))
+    return org, teacher, pupils[0]
+
+
 def timed(run: Callable[[], int]) -> tuple[int, float]:
     start = time.perf_counter()
     count = run()
@@ -127,16 +191,16 @@ def pull_everything(conn: psycopg.Connection[Any], who: dict[str, Any], device: 
             return total
 
 
-def plain_keyset(conn: psycopg.Connection[Any], who: dict[str, Any], page: int) -> int:
-    """What a client paging PostgREST's /lessons?id=gt.X&order=id&limit=N would cost (RLS on)."""
+def plain_keyset(conn: psycopg.Connection[Any], who: dict[str, Any], page: int, table: str = "lessons") -> int:
+    """What a client paging PostgREST's /<table>?id=gt.X&order=id&limit=N would cost (RLS on)."""
     last, total = "00000000-0000-0000-0000-000000000000", 0
+    query = sql.SQL(
+        "select coalesce(json_agg(x order by x.id), '[]')::text as a, max(x.id::text) as last "
+        "from (select * from {} where id > %s order by id limit %s) x"
+    ).format(sql.Identifier(table))
     while True:
         with as_user(conn, who):
-            answer = conn.execute(
-                "select coalesce(json_agg(x order by x.id), '[]')::text as a, max(x.id::text) as last "
-                "from (select * from lessons where id > %s order by id limit %s) x",
-                (last, page),
-            ).fetchone()
+            answer = conn.execute(query, (last, page)).fetchone()
         assert answer is not None
         rows = json.loads(answer["a"])
         total += len(rows)
@@ -145,12 +209,17 @@ def plain_keyset(conn: psycopg.Connection[Any], who: dict[str, Any], page: int) 
         last = answer["last"]
 
 
-def copy_limit(conn: psycopg.Connection[Any]) -> int:
+def copy_limit(conn: psycopg.Connection[Any], org: str, tables: tuple[str, ...] = ("lessons",)) -> int:
+    """COPY of the school's rows of `tables` as JSON, superuser, no RLS, no feed; returns the rows."""
     total = 0
-    with conn.cursor().copy("copy (select to_json(l) from lessons l) to stdout") as copy:
-        for _block in copy:
-            total += 1
-    return int(conn.execute("select count(*) as n from lessons").fetchone()["n"])  # type: ignore[index]
+    for table in tables:
+        where = sql.SQL("from {} x where organisation_id = {}").format(sql.Identifier(table), sql.Literal(org))
+        with conn.cursor().copy(sql.SQL("copy (select to_json(x) {}) to stdout").format(where)) as copy:
+            for _block in copy:  # raw blocks, not parsed: the limit is the server writing and the wire
+                pass
+        counted = conn.execute(sql.SQL("select count(*) as n {}").format(where)).fetchone()
+        total += int(counted["n"])  # type: ignore[index]
+    return total
 
 
 def explain(conn: psycopg.Connection[Any], org: str, who: dict[str, Any]) -> str:
@@ -307,10 +376,11 @@ def measure(dsn: str, args: argparse.Namespace) -> str:
             conn.execute("select sync_register_device(%s, 'bench', '0')", (device,))
         ours = timed(lambda: pull_everything(conn, who, device, args.page))
         plain = timed(lambda: plain_keyset(conn, who, args.page))
-        limit = timed(lambda: copy_limit(conn))
+        limit = timed(lambda: copy_limit(conn, org))
         plans = explain(conn, org, who)
     # The feed also carries the school and the teacher themself; the table reads see the lessons only.
     assert ours[0] == args.rows + 2 and plain[0] == limit[0] == args.rows, (ours, plain, limit)
+    mix = measure_mix(dsn, args) if args.mix_rows > 0 else []
     devices = make_devices(dsn, org, args.devices)
     with psycopg.connect(dsn, autocommit=True, row_factory=dict_row) as conn:
         cursor = feed_end(conn)  # after the devices' own users: nothing new for anyone
@@ -325,7 +395,78 @@ def measure(dsn: str, args: argparse.Namespace) -> str:
     except Exception as exc:  # the HTTP part is a bonus: never lose the rest of the run to it
         log.exception("the HTTP front measurement failed")
         lines.append(f"| HTTP front | failed: {type(exc).__name__}: {exc} | | | |")
-    return report(args, ours=ours, plain=plain, limit=limit, plans=plans, latency=lines)
+    return report(args, ours=ours, plain=plain, limit=limit, plans=plans, latency=lines, mix=mix)
+
+
+def best_pull(conn: psycopg.Connection[Any], who: dict[str, Any], page: int) -> tuple[int, float]:
+    """One whole pull from a new device (a first sync), as in `pull_everything`."""
+    device = str(uuid.uuid4())
+    with as_user(conn, who):
+        conn.execute("select sync_register_device(%s, 'bench', '0')", (device,))
+    return timed(lambda: pull_everything(conn, who, device, page))
+
+
+def at_schema(dsn: str, version: int) -> None:
+    """The server schema at `version`, on the same data (rolling back or applying migrations)."""
+    if rollback(dsn, version) or migrate(dsn, target=version):
+        log.info("server schema now at %d", version)
+
+
+MixResults = dict[tuple[int, str, int], tuple[int, float]]
+
+
+def measure_mix(dsn: str, args: argparse.Namespace) -> list[str]:
+    """The mixed school, pulled by its teacher and a learner at the latest schema and the one before it."""
+    versions = [m.version for m in discover()][-2:]
+    results: MixResults = {}
+    with psycopg.connect(dsn, autocommit=True, row_factory=dict_row) as conn:
+        org, teacher, learner = generate_mix(conn, args.mix_rows)
+        callers = {"teacher": claims(teacher, org, "teacher"), "learner": claims(learner, org, "learner")}
+        try:
+            # Interleaved rounds, best of each kept: the machine is shared, a busy moment hits both versions.
+            for _round in range(args.mix_rounds):
+                for version in versions:
+                    at_schema(dsn, version)
+                    for (role, who), page in ((c, p) for c in callers.items() for p in MIX_PAGES):
+                        result = best_pull(conn, who, page)
+                        key = (version, role, page)
+                        if key not in results or result[1] < results[key][1]:
+                            results[key] = result
+        finally:
+            at_schema(dsn, versions[-1])
+        plain = timed(lambda: sum(plain_keyset(conn, callers["teacher"], 1000, t) for t in MIX_TABLES))
+        limit = timed(lambda: copy_limit(conn, org, MIX_TABLES))
+    return report_mix(args, versions, results, plain, limit)
+
+
+def report_mix(
+    args: argparse.Namespace, versions: list[int], results: MixResults,
+    plain: tuple[int, float], limit: tuple[int, float],
+) -> list[str]:
+    old, new = versions[0], versions[-1]
+    lines = [
+        "",
+        f"A mixed school of about {args.mix_rows:,} rows (lessons, notes, tests, test items, and the practice "
+        "sessions of the teacher's class of 30 learners, seeded as the sync bench seeds them), pulled whole by "
+        f"its teacher and by one learner (who may see about 60% of it), at server schema {new} and, on the same "
+        f"data, at schema {old} (migration {new} rolled back). Best of {args.mix_rounds} interleaved rounds; "
+        "rows/s include parsing each page's JSON, as above.",
+        "",
+        f"| caller | page | schema {old} | schema {new} | change |",
+        "|---|---|---|---|---|",
+    ]
+    for role in ("teacher", "learner"):
+        for page in MIX_PAGES:
+            before, after = results[(old, role, page)], results[(new, role, page)]
+            lines.append(f"| {role} | {page:,} | {rate(before)} | {rate(after)} | "
+                         f"{ratio(before[1], after[1])} faster |")
+    teacher = results[(new, "teacher", 1000)]
+    lines += [
+        "",
+        f"For the teacher at pages of 1,000 (schema {new}: {rate(teacher)}): the plain way, each table read by "
+        f"keyset under RLS, {rate(plain)}; the limit, COPY of the same tables, {rate(limit)}.",
+    ]
+    return lines
 
 
 def rate(result: tuple[int, float]) -> str:
@@ -340,6 +481,7 @@ def report(
     limit: tuple[int, float],
     plans: str,
     latency: list[str],
+    mix: list[str],
 ) -> str:
     return "\n".join(
         [
@@ -361,6 +503,7 @@ def report(
             "```",
             plans,
             "```",
+            *mix,
             "",
             f"{args.devices} devices (each its own learner), each with nothing new to pull (the common "
             f"case), one pull each, {args.workers} at a time. Each pull also records the device's position "
@@ -377,6 +520,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="lessons to generate (default 1,000,000)")
     parser.add_argument("--page", type=int, default=5_000, help="rows per pull (default 5,000)")
+    parser.add_argument("--mix-rows", type=int, default=100_000, help="rows of the mixed school (0: skip it)")
+    parser.add_argument("--mix-rounds", type=int, default=2, help="interleaved rounds of the mixed school")
     parser.add_argument("--devices", type=int, default=500, help="simulated devices (default 500)")
     parser.add_argument("--workers", type=int, default=50, help="connections / HTTP clients (default 50)")
     parser.add_argument("--no-write", action="store_true", help="print the section instead of writing it")
