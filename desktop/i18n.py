@@ -87,8 +87,15 @@ def number(n: int) -> str:
     return str(locale().toString(n))
 
 
+def counted(text: str, n: int) -> str:
+    """English plurals for an untranslated "%Ln change(s)": "(s)" goes for one, becomes "s" for more.
+
+    Translations give each plural form in full, so they hold no "(s)" and pass through unchanged."""
+    return text.replace("(s)", "" if n == 1 else "s")
+
+
 def plural(context: str, source: str, n: int) -> str:
     """A translated message with a count: `source` uses %Ln (the count, grouped as `number` does) and may
     hold %1, %2 for `fill`. Qt picks the translation's plural form from n (French: 0 and 1 are singular)."""
     locale()
-    return QCoreApplication.translate(context, source, None, n)
+    return counted(QCoreApplication.translate(context, source, None, n), n)

@@ -49,6 +49,13 @@ SHORTCUTS: dict[str, tuple[str, str, str]] = {
     "sync_now": ("Sync", QT_TRANSLATE_NOOP("MainWindow", "Sync &now"), "F5"),
 }
 
+#: Page titles other modules give with `window.tr(...)`: marked here so they are extracted under the context
+#: that call looks in ("MainWindow"), not the caller's variable name.
+PAGE_TITLES = (
+    QT_TRANSLATE_NOOP("MainWindow", "Review changes"),
+    QT_TRANSLATE_NOOP("MainWindow", "Sync log"),
+)
+
 #: Opens the Profile menu from anywhere in the window (Alt+P opens it too, from its mnemonic).
 PROFILE_MENU_SHORTCUT = "Ctrl+Shift+P"
 

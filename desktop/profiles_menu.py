@@ -22,7 +22,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Si
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
-from desktop.i18n import fill
+from desktop.i18n import counted, fill, locale
 
 log = logging.getLogger(__name__)
 
@@ -232,14 +232,14 @@ class ProfilesMenu(QMenu):
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(self.tr("Sign out"))
         box.setText(fill(self.tr("Sign out of %1 on this PC?"), profile_title(profile)))
-        box.setInformativeText(
-            self.tr(
-                "Your lessons stay on this PC, and %n change(s) not sent yet stay with them: they are sent "
-                "after you sign in again. You can keep working offline meanwhile.",
-                "",
-                pending,
-            )
+        locale()  # %Ln groups the digits as the rest of the app does
+        words = self.tr(
+            "Your lessons stay on this PC, and %Ln change(s) not sent yet stay with them: they are sent "
+            "after you sign in again. You can keep working offline meanwhile.",
+            "",
+            pending,
         )
+        box.setInformativeText(counted(words, pending))
         self.sign_out_button = box.addButton(self.tr("Sign out"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(self.sign_out_button)

@@ -1,6 +1,693 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name />
+    <message>
+        <location filename="../syncview/log_view.py" line="29" />
+        <source>Time</source>
+        <extracomment>Enough to see the last few runs; older lines are dropped (the log file keeps everything).</extracomment>
+        <translation>Heure</translation>
+    </message>
+    <message>
+        <location filename="../syncview/log_view.py" line="30" />
+        <source>Stage</source>
+        <translation>Étape</translation>
+    </message>
+    <message>
+        <location filename="../syncview/log_view.py" line="31" />
+        <source>What happened</source>
+        <translation>Ce qui s'est passé</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="48" />
+        <source>When</source>
+        <translation>Quand</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="49" />
+        <source>Table</source>
+        <translation>Table</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="50" />
+        <source>Row</source>
+        <translation>Ligne</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="51" />
+        <source>Fields</source>
+        <translation>Champs</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="52" />
+        <source>Your value</source>
+        <translation>Votre valeur</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="53" />
+        <source>Kept value</source>
+        <translation>Valeur conservée</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="54" />
+        <source>Reason</source>
+        <translation>Raison</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="57" />
+        <source>A later edit won</source>
+        <translation>Une modification plus récente l'a emporté</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="58" />
+        <source>The server refused it</source>
+        <translation>Le serveur l'a refusée</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="59" />
+        <source>The row was deleted</source>
+        <translation>La ligne a été supprimée</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="128" />
+        <source>School</source>
+        <extracomment>Table names as a person says them.</extracomment>
+        <translation>École</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="129" />
+        <source>Person</source>
+        <translation>Personne</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="130" />
+        <source>Settings</source>
+        <translation>Paramètres</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="131" />
+        <source>Class</source>
+        <translation>Classe</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="132" />
+        <source>Class member</source>
+        <translation>Membre de classe</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="133" />
+        <source>Media</source>
+        <translation>Média</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="134" />
+        <source>Lesson</source>
+        <translation>Leçon</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="135" />
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="136" />
+        <source>Test</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="137" />
+        <source>Test item</source>
+        <translation>Élément de test</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="138" />
+        <source>Test attempt</source>
+        <translation>Passage de test</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="139" />
+        <source>Practice session</source>
+        <translation>Séance d'entraînement</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="140" />
+        <source>Audit entry</source>
+        <translation>Entrée du journal d'audit</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="25" />
+        <location filename="../syncview/words.py" line="26" />
+        <location filename="../syncview/words.py" line="27" />
+        <source>Connecting</source>
+        <extracomment>The contexts pyside6-lupdate files these strings under: "" for a bare `tr("...")`, "words" for `words.tr("...")` in the other syncview modules. Looking in both keeps extraction and lookup in step. The engine's stage names -&gt; what a person reads in the status bar and the log.</extracomment>
+        <translation>Connexion</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="28" />
+        <source>Checking the clock</source>
+        <translation>Vérification de l'horloge</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="29" />
+        <source>Sending changes</source>
+        <translation>Envoi des modifications</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="30" />
+        <source>Receiving changes</source>
+        <translation>Réception des modifications</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="31" />
+        <source>Downloading everything again</source>
+        <translation>Nouveau téléchargement complet</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="32" />
+        <location filename="../syncview/words.py" line="33" />
+        <source>Receiving new columns</source>
+        <translation>Réception des nouvelles colonnes</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="34" />
+        <location filename="../syncview/words.py" line="35" />
+        <source>Checking</source>
+        <translation>Vérification</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="36" />
+        <location filename="../tests_editor/preview.py" line="214" />
+        <source>Finished</source>
+        <translation>Terminé</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../syncview/words.py" line="68" />
+        <source>%Ln change(s)</source>
+        <extracomment>A context no translation uses: what Qt answers for a text it has no translation of (%Ln filled in).</extracomment>
+        <translation><numerusform>%Ln modification</numerusform><numerusform>%Ln modifications</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../syncview/words.py" line="79" />
+        <source>%Ln day(s) ago</source>
+        <translation><numerusform>il y a %Ln jour</numerusform><numerusform>il y a %Ln jours</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../syncview/words.py" line="81" />
+        <source>%Ln hour(s) ago</source>
+        <translation><numerusform>il y a %Ln heure</numerusform><numerusform>il y a %Ln heures</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../syncview/words.py" line="83" />
+        <source>%Ln minute(s) ago</source>
+        <translation><numerusform>il y a %Ln minute</numerusform><numerusform>il y a %Ln minutes</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="84" />
+        <source>just now</source>
+        <translation>à l'instant</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="95" />
+        <source>Syncing %1 of %2</source>
+        <translation>Synchronisation : %1 sur %2</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="97" />
+        <source>Syncing: %1</source>
+        <translation>Synchronisation : %1</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="98" />
+        <source>Syncing</source>
+        <translation>Synchronisation</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="100" />
+        <source>Sign in again to sync</source>
+        <translation>Reconnectez-vous pour synchroniser</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../syncview/words.py" line="103" />
+        <source>Not connected: %Ln change(s) saved on this PC</source>
+        <translation><numerusform>Hors ligne : %Ln modification enregistrée sur ce PC</numerusform><numerusform>Hors ligne : %Ln modifications enregistrées sur ce PC</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="104" />
+        <source>Not connected</source>
+        <translation>Hors ligne</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="106" />
+        <source>Update the app to sync: your work is saved on this PC</source>
+        <translation>Mettez l'application à jour pour synchroniser : votre travail est enregistré sur ce PC</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="108" />
+        <source>Sync failed: %1</source>
+        <translation>Échec de la synchronisation : %1</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="114" />
+        <source>Synced %1</source>
+        <translation>Synchronisé %1</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="114" />
+        <source>Not synced yet</source>
+        <translation>Pas encore synchronisé</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../syncview/words.py" line="116" />
+        <source>; %Ln change(s) waiting</source>
+        <translation><numerusform> ; %Ln modification en attente</numerusform><numerusform> ; %Ln modifications en attente</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../syncview/words.py" line="122" />
+        <source>%Ln change(s) waiting to be sent</source>
+        <translation><numerusform>%Ln modification en attente d'envoi</numerusform><numerusform>%Ln modifications en attente d'envoi</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="124" />
+        <location filename="../syncview/words.py" line="160" />
+        <source>%1 to review</source>
+        <translation>%1 à vérifier</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="126" />
+        <source>Last problem: %1</source>
+        <translation>Dernier problème : %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../syncview/words.py" line="134" />
+        <source>%Ln hour(s)</source>
+        <translation><numerusform>%Ln heure</numerusform><numerusform>%Ln heures</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../syncview/words.py" line="134" />
+        <source>%Ln minute(s)</source>
+        <translation><numerusform>%Ln minute</numerusform><numerusform>%Ln minutes</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="135" />
+        <source>This PC's clock is %1 off; edits are stamped with the corrected time</source>
+        <translation>L'horloge de ce PC est décalée de %1 ; les modifications sont datées avec l'heure corrigée</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="142" />
+        <source>Finished: %1 sent, %2 received</source>
+        <translation>Terminé : %1 envoyées, %2 reçues</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="148" />
+        <source>%1 of %2</source>
+        <translation>%1 sur %2</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="151" />
+        <source>%1 received</source>
+        <translation>%1 reçues</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="165" />
+        <source>you asked</source>
+        <translation>à votre demande</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="166" />
+        <source>after your edits</source>
+        <translation>après vos modifications</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="167" />
+        <source>the connection came back</source>
+        <translation>la connexion est revenue</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="168" />
+        <source>on schedule</source>
+        <translation>programmée</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="169" />
+        <source>at start</source>
+        <translation>au démarrage</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="170" />
+        <source>retrying</source>
+        <translation>nouvel essai</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="179" />
+        <source>Sync started (%1)</source>
+        <translation>Synchronisation lancée (%1)</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="179" />
+        <source>Sync started</source>
+        <translation>Synchronisation lancée</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="181" />
+        <source>Not connected; will sync when the server is reachable</source>
+        <translation>Hors ligne ; la synchronisation reprendra quand le serveur sera joignable</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="183" />
+        <source>The server is reachable again</source>
+        <translation>Le serveur est de nouveau joignable</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="185" />
+        <source>Automatic sync stopped</source>
+        <translation>Synchronisation automatique arrêtée</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/editor.py" line="73" />
+        <source>Test items</source>
+        <translation>Éléments du test</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/editor.py" line="146" />
+        <source>Test title</source>
+        <translation>Titre du test</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/editor.py" line="150" />
+        <location filename="../tests_editor/editor.py" line="164" />
+        <source>Passing score</source>
+        <translation>Note de réussite</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/editor.py" line="151" />
+        <source>Time limit</source>
+        <translation>Temps limite</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/editor.py" line="154" />
+        <source> seconds</source>
+        <translation> secondes</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/editor.py" line="155" />
+        <source>Time limit in seconds</source>
+        <translation>Temps limite en secondes</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/editor.py" line="158" />
+        <source>Shuffle the items for each learner</source>
+        <translation>Mélanger les éléments pour chaque élève</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/editor.py" line="163" />
+        <source>Title</source>
+        <translation>Titre</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/editor.py" line="181" />
+        <source>Problems</source>
+        <translation>Problèmes</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/editor.py" line="190" />
+        <source>Add item</source>
+        <translation>Ajouter un élément</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/editor.py" line="199" />
+        <source>Remove item</source>
+        <translation>Retirer l'élément</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/editor.py" line="210" />
+        <source>Add an item, or pick one to edit it.</source>
+        <translation>Ajoutez un élément, ou choisissez-en un pour le modifier.</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/editor.py" line="226" />
+        <source>Preview</source>
+        <translation>Aperçu</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/editor.py" line="228" />
+        <source>Save test</source>
+        <translation>Enregistrer le test</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/editor.py" line="409" />
+        <source>The test could not be saved: %1</source>
+        <translation>Le test n'a pas pu être enregistré : %1</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/forms.py" line="98" />
+        <source>Choice %1</source>
+        <translation>Choix %1</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/forms.py" line="103" />
+        <source>Correct answer %1</source>
+        <translation>Bonne réponse %1</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/forms.py" line="104" />
+        <source>This is the correct answer</source>
+        <translation>C'est la bonne réponse</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/forms.py" line="110" />
+        <source>Remove</source>
+        <translation>Retirer</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/forms.py" line="178" />
+        <location filename="../tests_editor/preview.py" line="182" />
+        <source>Video</source>
+        <translation>Vidéo</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/forms.py" line="178" />
+        <location filename="../tests_editor/items.py" line="35" />
+        <location filename="../tests_editor/preview.py" line="182" />
+        <source>Picture</source>
+        <translation>Image</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/forms.py" line="179" />
+        <source>media id or file path</source>
+        <translation>identifiant du média ou chemin du fichier</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/forms.py" line="190" />
+        <source>video media id or file path</source>
+        <translation>identifiant de la vidéo ou chemin du fichier</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/forms.py" line="190" />
+        <source>text</source>
+        <translation>texte</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/forms.py" line="191" />
+        <source>Add part</source>
+        <translation>Ajouter une partie</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/forms.py" line="191" />
+        <source>Add choice</source>
+        <translation>Ajouter un choix</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/forms.py" line="195" />
+        <source>Parts in the right order (Alt+Up/Down moves one)</source>
+        <translation>Parties dans le bon ordre (Alt+Haut/Bas en déplace une)</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/forms.py" line="195" />
+        <source>Choices</source>
+        <translation>Choix</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/forms.py" line="201" />
+        <location filename="../tests_editor/forms.py" line="203" />
+        <source>Question</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/forms.py" line="202" />
+        <source>Words to sign</source>
+        <translation>Mots à signer</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/forms.py" line="204" />
+        <source>Instruction</source>
+        <translation>Consigne</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="33" />
+        <source>Video → words</source>
+        <extracomment>What a teacher reads for each type.</extracomment>
+        <translation>Vidéo → mots</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="34" />
+        <source>Words → video</source>
+        <translation>Mots → vidéo</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="36" />
+        <source>Put in order</source>
+        <translation>Remettre dans l'ordre</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="94" />
+        <source>(empty)</source>
+        <extracomment>The content key that holds each type's media reference, if it has one. The content key that holds each type's text.</extracomment>
+        <translation>(vide)</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="97" />
+        <location filename="../tests_editor/preview.py" line="183" />
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="110" />
+        <source>Choose the video.</source>
+        <translation>Choisissez la vidéo.</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="110" />
+        <source>Choose the picture.</source>
+        <translation>Choisissez l'image.</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="112" />
+        <source>Write the words the learner will read.</source>
+        <translation>Écrivez les mots que l'élève lira.</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="115" />
+        <source>Give at least two parts to put in order.</source>
+        <translation>Donnez au moins deux parties à remettre dans l'ordre.</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="117" />
+        <source>One of the parts is empty.</source>
+        <translation>L'une des parties est vide.</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="119" />
+        <source>Two parts are the same; the learner could not tell them apart.</source>
+        <translation>Deux parties sont identiques ; l'élève ne pourrait pas les distinguer.</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="122" />
+        <source>Give at least two choices.</source>
+        <translation>Donnez au moins deux choix.</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="124" />
+        <source>One of the choices is empty.</source>
+        <translation>L'un des choix est vide.</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="126" />
+        <source>Two choices are the same.</source>
+        <translation>Deux choix sont identiques.</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="128" />
+        <source>Mark the correct answer among the choices.</source>
+        <translation>Indiquez la bonne réponse parmi les choix.</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="135" />
+        <source>The test needs a title.</source>
+        <translation>Le test doit avoir un titre.</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="137" />
+        <source>The passing score must be between 0 and 100.</source>
+        <translation>La note de réussite doit être comprise entre 0 et 100.</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="139" />
+        <source>The time limit must be more than 0 seconds, or none.</source>
+        <translation>Le temps limite doit dépasser 0 seconde, ou ne pas être fixé.</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="147" />
+        <source>Add at least one item.</source>
+        <translation>Ajoutez au moins un élément.</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/items.py" line="149" />
+        <source>Item %1: %2</source>
+        <translation>Élément %1 : %2</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/preview.py" line="61" />
+        <source>Parts to put in order (Alt+Up/Down moves one)</source>
+        <translation>Parties à remettre dans l'ordre (Alt+Haut/Bas en déplace une)</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/preview.py" line="120" />
+        <source>Preview: %1</source>
+        <translation>Aperçu : %1</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/preview.py" line="141" />
+        <source>Time left</source>
+        <translation>Temps restant</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/preview.py" line="150" />
+        <source>Result</source>
+        <translation>Résultat</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/preview.py" line="152" />
+        <location filename="../tests_editor/preview.py" line="189" />
+        <source>Next</source>
+        <translation>Suivant</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/preview.py" line="155" />
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/preview.py" line="180" />
+        <source>Item %1 of %2</source>
+        <translation>Élément %1 sur %2</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/preview.py" line="189" />
+        <source>Finish</source>
+        <translation>Terminer</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/preview.py" line="204" />
+        <source>Passed</source>
+        <translation>Réussi</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/preview.py" line="204" />
+        <source>Not passed</source>
+        <translation>Non réussi</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/preview.py" line="207" />
+        <source>Score %1 of 100 (pass mark %2): %3</source>
+        <translation>Score %1 sur 100 (note de réussite %2) : %3</translation>
+    </message>
+    <message>
+        <location filename="../tests_editor/preview.py" line="224" />
+        <source>Time left: %1</source>
+        <translation>Temps restant : %1</translation>
+    </message>
+</context>
+<context>
     <name>ErrorBox</name>
     <message>
         <location filename="../crash.py" line="106" />
@@ -53,317 +740,327 @@
 <context>
     <name>LessonEditor</name>
     <message>
-        <location filename="../lessons/editor.py" line="74" />
+        <location filename="../lessons/editor.py" line="75" />
         <source>Active (learners can use it)</source>
         <extracomment>Who new lessons and notes belong to; the app sets it once the profile's rows are known.</extracomment>
         <translation>Active (les élèves peuvent l'utiliser)</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="75" />
-        <location filename="../lessons/editor.py" line="86" />
+        <location filename="../lessons/editor.py" line="76" />
+        <location filename="../lessons/editor.py" line="87" />
         <source>Published</source>
         <translation>Publiée</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="77" />
+        <location filename="../lessons/editor.py" line="78" />
         <source>optional: a media id from the media library</source>
         <translation>facultatif : l'identifiant d'un média de la médiathèque</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="80" />
+        <location filename="../lessons/editor.py" line="81" />
         <source>Lesson code</source>
         <translation>Code de la leçon</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="81" />
+        <location filename="../lessons/editor.py" line="82" />
         <source>Title</source>
         <translation>Titre</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="82" />
+        <location filename="../lessons/editor.py" line="83" />
         <source>Description</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="83" />
+        <location filename="../lessons/editor.py" line="84" />
         <source>Lesson type</source>
         <translation>Type de leçon</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="84" />
+        <location filename="../lessons/editor.py" line="85" />
         <source>Difficulty from 1 to 5</source>
         <translation>Difficulté de 1 à 5</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="85" />
+        <location filename="../lessons/editor.py" line="86" />
         <source>Active</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="87" />
+        <location filename="../lessons/editor.py" line="88" />
         <source>Cover media</source>
         <translation>Image de couverture</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="96" />
+        <location filename="../lessons/editor.py" line="97" />
         <source>Problem</source>
         <translation>Problème</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="101" />
+        <location filename="../lessons/editor.py" line="102" />
         <source>Editor message</source>
         <translation>Message de l'éditeur</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="102" />
+        <location filename="../lessons/editor.py" line="103" />
         <source>Save</source>
         <translation>Enregistrer</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="103" />
+        <location filename="../lessons/editor.py" line="104" />
         <source>Save lesson</source>
         <translation>Enregistrer la leçon</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="108" />
+        <location filename="../lessons/editor.py" line="112" />
         <source>&amp;Code</source>
         <translation>&amp;Code</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="110" />
+        <location filename="../lessons/editor.py" line="114" />
         <source>&amp;Title</source>
         <translation>&amp;Titre</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="112" />
+        <location filename="../lessons/editor.py" line="116" />
         <source>&amp;Description</source>
         <translation>&amp;Description</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="114" />
+        <location filename="../lessons/editor.py" line="118" />
         <source>T&amp;ype</source>
         <translation>T&amp;ype</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="115" />
+        <location filename="../lessons/editor.py" line="119" />
         <source>Di&amp;fficulty</source>
         <translation>Di&amp;fficulté</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="118" />
+        <location filename="../lessons/editor.py" line="122" />
         <source>Co&amp;ver</source>
         <translation>Cou&amp;verture</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="125" />
+        <location filename="../lessons/editor.py" line="130" />
         <source>Lesson</source>
         <translation>Leçon</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="126" />
+        <location filename="../lessons/editor.py" line="131" />
         <source>Notes</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="171" />
+        <location filename="../lessons/editor.py" line="176" />
         <source>Opening…</source>
         <translation>Ouverture…</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="180" />
+        <location filename="../lessons/editor.py" line="185" />
         <source>This lesson is no longer on this PC.</source>
         <translation>Cette leçon n'est plus sur ce PC.</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="207" />
+        <location filename="../lessons/editor.py" line="212" />
         <source>New lesson</source>
         <translation>Nouvelle leçon</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="224" />
+        <location filename="../lessons/editor.py" line="229" />
         <source>Edit %s</source>
         <translation>Modifier %s</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="279" />
-        <location filename="../lessons/editor.py" line="314" />
+        <location filename="../lessons/editor.py" line="284" />
+        <location filename="../lessons/editor.py" line="319" />
         <source>Please fix the marked fields, then save again.</source>
         <translation>Corrigez les champs signalés, puis enregistrez à nouveau.</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="285" />
+        <location filename="../lessons/editor.py" line="290" />
         <source>Still opening your profile; save again in a moment.</source>
         <translation>Ouverture du profil en cours ; réessayez dans un instant.</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="289" />
+        <location filename="../lessons/editor.py" line="294" />
         <source>Saving…</source>
         <translation>Enregistrement…</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="302" />
+        <location filename="../lessons/editor.py" line="307" />
         <source>Saved on this PC.</source>
         <translation>Enregistré sur ce PC.</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="316" />
+        <location filename="../lessons/editor.py" line="321" />
         <source>Not saved: %s</source>
         <translation>Non enregistré : %s</translation>
+    </message>
+    <message>
+        <location filename="../lessons/editor.py" line="338" />
+        <source>the local data file is damaged, so nothing more is saved into it. Close TutorDesk and open it again to start a fresh one.</source>
+        <translation>le fichier de données local est endommagé, plus rien n'y est enregistré. Fermez TutorDesk et rouvrez-le pour en créer un nouveau.</translation>
     </message>
 </context>
 <context>
     <name>LessonList</name>
     <message>
-        <location filename="../lessons/page.py" line="83" />
+        <location filename="../lessons/page.py" line="84" />
         <source>Search titles, descriptions and notes</source>
         <extracomment>Searches start at this many characters: a single letter matches most of a big list and is the slowest. Typing bursts are coalesced: the first key after a pause searches at once, later ones wait this long.</extracomment>
         <translation>Rechercher dans les titres, descriptions et notes</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="84" />
+        <location filename="../lessons/page.py" line="85" />
         <source>Search lessons</source>
         <translation>Rechercher des leçons</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="87" />
+        <location filename="../lessons/page.py" line="88" />
         <source>Filter by type</source>
         <translation>Filtrer par type</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="88" />
+        <location filename="../lessons/page.py" line="89" />
         <source>All types</source>
         <translation>Tous les types</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="91" />
+        <location filename="../lessons/page.py" line="92" />
         <source>Filter by difficulty</source>
         <translation>Filtrer par difficulté</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="92" />
+        <location filename="../lessons/page.py" line="93" />
         <source>Any difficulty</source>
         <translation>Toute difficulté</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="93" />
+        <location filename="../lessons/page.py" line="94" />
         <source>Difficulty %d</source>
         <translation>Difficulté %d</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="96" />
+        <location filename="../lessons/page.py" line="97" />
         <source>Filter by state</source>
         <translation>Filtrer par état</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="98" />
+        <location filename="../lessons/page.py" line="99" />
         <source>Published and drafts</source>
         <translation>Publiées et brouillons</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="99" />
+        <location filename="../lessons/page.py" line="100" />
         <source>Published</source>
         <translation>Publiée</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="100" />
+        <location filename="../lessons/page.py" line="101" />
         <source>Drafts</source>
         <translation>Brouillons</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="103" />
+        <location filename="../lessons/page.py" line="104" />
         <source>Type at least two letters to search.</source>
         <translation>Tapez au moins deux lettres pour chercher.</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="106" />
+        <location filename="../lessons/page.py" line="107" />
         <source>Number of lessons</source>
         <translation>Nombre de leçons</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="108" />
+        <location filename="../lessons/page.py" line="109" />
         <source>Lessons in trash</source>
         <translation>Leçons dans la corbeille</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="108" />
+        <location filename="../lessons/page.py" line="109" />
         <source>Lessons</source>
         <translation>Leçons</translation>
     </message>
     <message numerus="yes">
-        <location filename="../lessons/page.py" line="177" />
+        <location filename="../lessons/page.py" line="184" />
         <source>%n lesson(s) in the trash</source>
         <translation><numerusform>%n leçon dans la corbeille</numerusform><numerusform>%n leçons dans la corbeille</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../lessons/page.py" line="179" />
+        <location filename="../lessons/page.py" line="185" />
         <source>%n lesson(s)</source>
         <translation><numerusform>%n leçon</numerusform><numerusform>%n leçons</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../lessons/page.py" line="189" />
+        <source>The list could not be read from the data file on this PC.</source>
+        <translation>La liste n'a pas pu être lue dans le fichier de données de ce PC.</translation>
     </message>
 </context>
 <context>
     <name>LessonTableModel</name>
     <message>
-        <location filename="../lessons/model.py" line="39" />
+        <location filename="../lessons/model.py" line="40" />
         <source>Code</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="40" />
+        <location filename="../lessons/model.py" line="41" />
         <source>Title</source>
         <translation>Titre</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="41" />
+        <location filename="../lessons/model.py" line="42" />
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="42" />
+        <location filename="../lessons/model.py" line="43" />
         <source>Difficulty</source>
         <translation>Difficulté</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="43" />
+        <location filename="../lessons/model.py" line="44" />
         <source>Status</source>
         <translation>État</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="44" />
+        <location filename="../lessons/model.py" line="45" />
         <source>Last changed</source>
         <translation>Modifiée le</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="47" />
+        <location filename="../lessons/model.py" line="48" />
         <source>Word</source>
         <translation>Mot</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="48" />
+        <location filename="../lessons/model.py" line="49" />
         <source>Sentence</source>
         <translation>Phrase</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="49" />
+        <location filename="../lessons/model.py" line="50" />
         <source>Freestyle</source>
         <translation>Libre</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="185" />
+        <location filename="../lessons/model.py" line="229" />
         <source>In trash</source>
         <translation>Dans la corbeille</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="187" />
+        <location filename="../lessons/model.py" line="231" />
         <source>Published</source>
         <translation>Publiée</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="189" />
+        <location filename="../lessons/model.py" line="233" />
         <source>Draft</source>
         <translation>Brouillon</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="191" />
+        <location filename="../lessons/model.py" line="235" />
         <source>Inactive</source>
         <translation>Inactive</translation>
     </message>
@@ -371,33 +1068,33 @@
 <context>
     <name>LessonsPage</name>
     <message>
-        <location filename="../lessons/page.py" line="212" />
-        <location filename="../lessons/page.py" line="213" />
+        <location filename="../lessons/page.py" line="221" />
+        <location filename="../lessons/page.py" line="222" />
         <source>New lesson</source>
         <translation>Nouvelle leçon</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="214" />
+        <location filename="../lessons/page.py" line="223" />
         <source>Move to trash</source>
         <translation>Mettre à la corbeille</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="215" />
+        <location filename="../lessons/page.py" line="224" />
         <source>Move the selected lesson to the trash</source>
         <translation>Mettre la leçon choisie à la corbeille</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="271" />
+        <location filename="../lessons/page.py" line="288" />
         <source>Moved to the trash. Restore it from the Trash.</source>
         <translation>Mise à la corbeille. Vous pouvez la restaurer depuis la Corbeille.</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="278" />
+        <location filename="../lessons/page.py" line="295" />
         <source>TutorDesk</source>
         <translation>TutorDesk</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="278" />
+        <location filename="../lessons/page.py" line="295" />
         <source>Not done: %s</source>
         <translation>Non effectué : %s</translation>
     </message>
@@ -405,110 +1102,127 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../mainwindow.py" line="40" />
+        <location filename="../mainwindow.py" line="42" />
         <source>&amp;New lesson</source>
         <extracomment>Every main action: name -&gt; (menu, label, shortcut). Settings list them for people to read.</extracomment>
         <translation>&amp;Nouvelle leçon</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="41" />
+        <location filename="../mainwindow.py" line="43" />
         <source>&amp;Save</source>
         <translation>&amp;Enregistrer</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="42" />
+        <location filename="../mainwindow.py" line="44" />
         <source>Move to &amp;trash</source>
         <translation>Mettre à la &amp;corbeille</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="43" />
+        <location filename="../mainwindow.py" line="45" />
         <source>Sign &amp;in to a server…</source>
         <translation>Se &amp;connecter à un serveur…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="44" />
+        <location filename="../mainwindow.py" line="46" />
         <source>Se&amp;ttings…</source>
         <translation>&amp;Paramètres…</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="45" />
+        <location filename="../mainwindow.py" line="47" />
         <source>&amp;Quit</source>
         <translation>&amp;Quitter</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="46" />
+        <location filename="../mainwindow.py" line="48" />
         <source>&amp;Search lessons</source>
         <translation>&amp;Rechercher des leçons</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="47" />
+        <location filename="../mainwindow.py" line="49" />
         <source>Sync &amp;now</source>
         <translation>&amp;Synchroniser maintenant</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="67" />
+        <location filename="../mainwindow.py" line="55" />
+        <source>Review changes</source>
+        <extracomment>Page titles other modules give with `window.tr(...)`: marked here so they are extracted under the context that call looks in ("MainWindow"), not the caller's variable name.</extracomment>
+        <translation>Modifications à vérifier</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.py" line="56" />
+        <source>Sync log</source>
+        <translation>Journal de synchronisation</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.py" line="77" />
         <source>TutorDesk</source>
+        <extracomment>Opens the Profile menu from anywhere in the window (Alt+P opens it too, from its mnemonic).</extracomment>
         <translation>TutorDesk</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="72" />
+        <location filename="../mainwindow.py" line="82" />
         <source>Sections</source>
         <translation>Rubriques</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="89" />
+        <location filename="../mainwindow.py" line="99" />
         <source>Lessons</source>
         <translation>Leçons</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="90" />
+        <location filename="../mainwindow.py" line="100" />
         <source>Trash</source>
         <translation>Corbeille</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="97" />
+        <location filename="../mainwindow.py" line="107" />
         <source>Signed-in profile</source>
         <extracomment>Mounted editors add "has unsaved edits?" checks here; closing asks before losing them.</extracomment>
         <translation>Profil connecté</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="136" />
+        <location filename="../mainwindow.py" line="146" />
         <source>&amp;File</source>
         <translation>&amp;Fichier</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="136" />
+        <location filename="../mainwindow.py" line="146" />
         <source>&amp;Edit</source>
         <translation>É&amp;dition</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="136" />
+        <location filename="../mainwindow.py" line="146" />
         <source>S&amp;ync</source>
         <translation>S&amp;ynchronisation</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="149" />
+        <location filename="../mainwindow.py" line="159" />
         <source>&amp;Undo</source>
         <translation>&amp;Annuler</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="151" />
+        <location filename="../mainwindow.py" line="161" />
         <source>&amp;Redo</source>
         <translation>&amp;Rétablir</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="206" />
-        <location filename="../mainwindow.py" line="216" />
+        <location filename="../mainwindow.py" line="180" />
+        <source>Switch profile</source>
+        <translation>Changer de profil</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.py" line="236" />
+        <location filename="../mainwindow.py" line="246" />
         <source>Unsaved changes</source>
         <translation>Modifications non enregistrées</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="207" />
+        <location filename="../mainwindow.py" line="237" />
         <source>The test has changes that are not saved. Close anyway and lose them?</source>
         <translation>Le test a des modifications non enregistrées. Fermer quand même et les perdre ?</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="217" />
+        <location filename="../mainwindow.py" line="247" />
         <source>This lesson has changes that are not saved. Save them before closing?</source>
         <translation>Cette leçon a des modifications non enregistrées. Les enregistrer avant de fermer ?</translation>
     </message>
@@ -565,6 +1279,97 @@
         <location filename="../lessons/notes.py" line="85" />
         <source>(empty note)</source>
         <translation>(note vide)</translation>
+    </message>
+</context>
+<context>
+    <name>ProfilesMenu</name>
+    <message>
+        <location filename="../profiles_menu.py" line="56" />
+        <source>Offline profile (this PC only)</source>
+        <translation>Profil hors ligne (ce PC uniquement)</translation>
+    </message>
+    <message>
+        <location filename="../profiles_menu.py" line="93" />
+        <source>&amp;Profile</source>
+        <translation>&amp;Profil</translation>
+    </message>
+    <message>
+        <location filename="../profiles_menu.py" line="99" />
+        <source>Sign in as someone &amp;else…</source>
+        <translation>Se connecter avec un &amp;autre compte…</translation>
+    </message>
+    <message>
+        <location filename="../profiles_menu.py" line="101" />
+        <source>Sign &amp;out</source>
+        <translation>Se &amp;déconnecter</translation>
+    </message>
+    <message>
+        <location filename="../profiles_menu.py" line="144" />
+        <source>%1 — Signed out: sign in again</source>
+        <translation>%1 — Déconnecté : reconnectez-vous</translation>
+    </message>
+    <message>
+        <location filename="../profiles_menu.py" line="149" />
+        <source>This profile is open</source>
+        <translation>Ce profil est ouvert</translation>
+    </message>
+    <message>
+        <location filename="../profiles_menu.py" line="149" />
+        <source>Open this profile's lessons</source>
+        <translation>Ouvrir les leçons de ce profil</translation>
+    </message>
+    <message>
+        <location filename="../profiles_menu.py" line="191" />
+        <location filename="../profiles_menu.py" line="215" />
+        <source>Unsaved changes</source>
+        <translation>Modifications non enregistrées</translation>
+    </message>
+    <message>
+        <location filename="../profiles_menu.py" line="192" />
+        <source>This lesson has changes that are not saved. Save them before switching profile?</source>
+        <translation>Cette leçon a des modifications non enregistrées. Les enregistrer avant de changer de profil ?</translation>
+    </message>
+    <message>
+        <location filename="../profiles_menu.py" line="216" />
+        <source>The test has changes that are not saved. Switch anyway and lose them?</source>
+        <translation>Le test a des modifications non enregistrées. Changer quand même et les perdre ?</translation>
+    </message>
+    <message>
+        <location filename="../profiles_menu.py" line="233" />
+        <location filename="../profiles_menu.py" line="243" />
+        <location filename="../profiles_menu.py" line="246" />
+        <source>Sign out</source>
+        <translation>Se déconnecter</translation>
+    </message>
+    <message>
+        <location filename="../profiles_menu.py" line="234" />
+        <source>Sign out of %1 on this PC?</source>
+        <translation>Se déconnecter de %1 sur ce PC ?</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../profiles_menu.py" line="237" />
+        <source>Your lessons stay on this PC, and %Ln change(s) not sent yet stay with them: they are sent after you sign in again. You can keep working offline meanwhile.</source>
+        <translation><numerusform>Vos leçons restent sur ce PC, ainsi que %Ln modification pas encore envoyée : elle sera envoyée quand vous vous reconnecterez. Vous pouvez continuer à travailler hors ligne en attendant.</numerusform><numerusform>Vos leçons restent sur ce PC, ainsi que %Ln modifications pas encore envoyées : elles seront envoyées quand vous vous reconnecterez. Vous pouvez continuer à travailler hors ligne en attendant.</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../profiles_menu.py" line="262" />
+        <source>Signing out…</source>
+        <translation>Déconnexion…</translation>
+    </message>
+    <message>
+        <location filename="../profiles_menu.py" line="274" />
+        <source>Signing out did not work; try again. Your work is safe on this PC.</source>
+        <translation>La déconnexion n'a pas fonctionné ; réessayez. Votre travail est en sécurité sur ce PC.</translation>
+    </message>
+    <message>
+        <location filename="../profiles_menu.py" line="278" />
+        <source>Signed out of %1: sign in again to sync</source>
+        <translation>Déconnecté de %1 : reconnectez-vous pour synchroniser</translation>
+    </message>
+    <message>
+        <location filename="../profiles_menu.py" line="279" />
+        <source>Signed out. Your lessons and unsent changes stay on this PC.</source>
+        <translation>Déconnecté. Vos leçons et les modifications non envoyées restent sur ce PC.</translation>
     </message>
 </context>
 <context>
@@ -709,32 +1514,32 @@
 <context>
     <name>TrashPage</name>
     <message>
-        <location filename="../lessons/page.py" line="295" />
+        <location filename="../lessons/page.py" line="312" />
         <source>Restore</source>
         <translation>Restaurer</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="296" />
+        <location filename="../lessons/page.py" line="313" />
         <source>Restore the selected lesson</source>
         <translation>Restaurer la leçon choisie</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="298" />
+        <location filename="../lessons/page.py" line="315" />
         <source>Deleted lessons stay here. Restoring one brings it back on every device.</source>
         <translation>Les leçons supprimées restent ici. En restaurer une la ramène sur tous les appareils.</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="316" />
+        <location filename="../lessons/page.py" line="333" />
         <source>Restored. It is back in Lessons.</source>
         <translation>Restaurée. Elle est de retour dans Leçons.</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="321" />
+        <location filename="../lessons/page.py" line="338" />
         <source>TutorDesk</source>
         <translation>TutorDesk</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="321" />
+        <location filename="../lessons/page.py" line="338" />
         <source>Not restored: %s</source>
         <translation>Non restaurée : %s</translation>
     </message>
@@ -742,19 +1547,162 @@
 <context>
     <name>TutorDeskApp</name>
     <message>
-        <location filename="../app.py" line="94" />
+        <location filename="../app.py" line="110" />
         <source>Offline profile (this PC only)</source>
+        <extracomment>If the list's first page is slow to come, the rest of the start-up does not wait longer than this.</extracomment>
         <translation>Profil hors ligne (ce PC uniquement)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="95" />
+        <location filename="../app.py" line="111" />
         <source>Signed in as %s</source>
         <translation>Connecté en tant que %s</translation>
     </message>
     <message>
-        <location filename="../app.py" line="119" />
+        <location filename="../app.py" line="156" />
+        <source>The local data file of this profile is damaged. To keep it from getting worse, TutorDesk saves nothing more into it and does not sync: you can still read what it shows, but it may be incomplete, and changes you make now are not kept.
+
+Close TutorDesk and open it again: the damaged file will be set aside (kept, not deleted) and a fresh one made. Lessons that were synced come back at the next sync; changes not yet sent stay in the kept file.</source>
+        <translation>Le fichier de données local de ce profil est endommagé. Pour éviter d'aggraver les choses, TutorDesk n'y enregistre plus rien et ne synchronise plus : vous pouvez encore lire ce qu'il affiche, mais cela peut être incomplet, et les modifications faites maintenant ne sont pas gardées.
+
+Fermez TutorDesk et rouvrez-le : le fichier endommagé sera mis de côté (gardé, pas supprimé) et un nouveau sera créé. Les leçons synchronisées reviendront à la prochaine synchronisation ; les modifications pas encore envoyées restent dans le fichier gardé.</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="162" />
+        <source>Damaged data file: nothing is saved. Restart TutorDesk.</source>
+        <translation>Fichier de données endommagé : rien n'est enregistré. Redémarrez TutorDesk.</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="163" />
+        <source>Data file problem</source>
+        <translation>Problème de fichier de données</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="175" />
         <source>Test</source>
         <translation>Test</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <location filename="../syncwire.py" line="59" />
+        <source>Review changes</source>
+        <extracomment>How long quitting waits for a running sync to reach its next page boundary.</extracomment>
+        <translation>Modifications à vérifier</translation>
+    </message>
+    <message>
+        <location filename="../syncwire.py" line="61" />
+        <source>Sync log</source>
+        <translation>Journal de synchronisation</translation>
+    </message>
+</context>
+<context>
+    <name>words</name>
+    <message>
+        <location filename="../syncview/bridge.py" line="223" />
+        <source>Something went wrong: %1</source>
+        <extracomment>Scheduler event kinds that end a run, and those too frequent or empty to log.</extracomment>
+        <translation>Un problème est survenu : %1</translation>
+    </message>
+    <message>
+        <location filename="../syncview/log_view.py" line="97" />
+        <source>Sync log</source>
+        <translation>Journal de synchronisation</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="189" />
+        <source>There is no value of yours to re-apply here.</source>
+        <extracomment>What names a row for a person, per table (the rest show the start of their id).</extracomment>
+        <translation>Il n'y a ici aucune valeur à vous à réappliquer.</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="198" />
+        <source>This row is no longer on this PC, so the value cannot be re-applied.</source>
+        <translation>Cette ligne n'est plus sur ce PC : la valeur ne peut pas être réappliquée.</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="232" />
+        <source>Changes to review</source>
+        <translation>Modifications à vérifier</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="242" />
+        <source>Re-apply my value</source>
+        <translation>Réappliquer ma valeur</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="243" />
+        <source>Write your value again; it is sent with the next sync.</source>
+        <translation>Réécrire votre valeur ; elle sera envoyée à la prochaine synchronisation.</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="244" />
+        <source>Dismiss</source>
+        <translation>Ignorer</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="245" />
+        <source>Keep the value that won and remove this line.</source>
+        <translation>Garder la valeur retenue et retirer cette ligne.</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="256" />
+        <source>Values that lost to another edit or were refused by the server are kept here. Nothing you typed is lost.</source>
+        <translation>Les valeurs écartées par une autre modification ou refusées par le serveur sont gardées ici. Rien de ce que vous avez saisi n'est perdu.</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="300" />
+        <source>Nothing to review.</source>
+        <translation>Rien à vérifier.</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="314" />
+        <source>Done.</source>
+        <translation>C'est fait.</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="326" />
+        <source>That did not work: %1. Try again after the sync.</source>
+        <translation>Cela n'a pas fonctionné : %1. Réessayez après la synchronisation.</translation>
+    </message>
+    <message>
+        <location filename="../syncview/status.py" line="63" />
+        <source>Sync status</source>
+        <extracomment>How often "Synced 2 minutes ago" is re-worded with no event coming in.</extracomment>
+        <translation>État de la synchronisation</translation>
+    </message>
+    <message>
+        <location filename="../syncview/status.py" line="68" />
+        <source>Sync progress</source>
+        <translation>Progression de la synchronisation</translation>
+    </message>
+    <message>
+        <location filename="../syncview/status.py" line="72" />
+        <location filename="../syncview/status.py" line="73" />
+        <location filename="../syncview/status.py" line="76" />
+        <location filename="../syncview/status.py" line="156" />
+        <source>Sync now</source>
+        <translation>Synchroniser</translation>
+    </message>
+    <message>
+        <location filename="../syncview/status.py" line="105" />
+        <source>Working offline: no server is set up for this profile</source>
+        <translation>Hors ligne : aucun serveur n'est configuré pour ce profil</translation>
+    </message>
+    <message>
+        <location filename="../syncview/status.py" line="124" />
+        <source>%1 to review</source>
+        <translation>%1 à vérifier</translation>
+    </message>
+    <message>
+        <location filename="../syncview/status.py" line="200" />
+        <source>Clock warning</source>
+        <translation>Avertissement d'horloge</translation>
+    </message>
+    <message>
+        <location filename="../syncview/status.py" line="203" />
+        <source>Hide the clock warning</source>
+        <translation>Masquer l'avertissement d'horloge</translation>
     </message>
 </context>
 </TS>

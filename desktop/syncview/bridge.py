@@ -20,6 +20,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from desktop.i18n import fill
 from desktop.syncview import words
 from desktop.syncview.jobs import PoolRunner
 from desktop.syncview.state import (
@@ -219,7 +220,7 @@ class BackgroundSync:
             log.exception("sync run failed")
             report = {
                 "status": ERROR,
-                "message": words.tr("Something went wrong: {what}").format(what=type(exc).__name__),
+                "message": fill(words.tr("Something went wrong: %1"), type(exc).__name__),
                 "pulled": 0,
                 "pushed": 0,
             }

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.i18n import fill
 from desktop.syncview import words
 from desktop.syncview.bridge import SyncBridge
 from desktop.syncview.jobs import PoolRunner
@@ -321,8 +322,9 @@ class ReviewChangesView(QWidget):
         if not isinstance(error, sqlite3.Error) and type(error).__module__.split(".")[0] != "localdb":
             log.error("review changes job failed", exc_info=error)
         self.message.setText(
-            words.tr("That did not work: {what}. Try again after the sync.").format(
-                what=getattr(error, "plain", None) or type(error).__name__
+            fill(
+                words.tr("That did not work: %1. Try again after the sync."),
+                getattr(error, "plain", None) or type(error).__name__,
             )
         )
 

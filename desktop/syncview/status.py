@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.i18n import fill
 from desktop.syncview import words
 from desktop.syncview.bridge import SyncBridge
 from desktop.syncview.state import AUTH, CLOCK_WARN_SECONDS, IDLE, SyncSnapshot
@@ -120,7 +121,7 @@ class SyncStatusArea(QWidget):
         if snap.state == AUTH:
             self.review_link.setText(f'<a href="sign-in">{words.tr("Sign in")}</a>')
         elif snap.conflicts:
-            text = words.tr("{n} to review").format(n=words.number(snap.conflicts))
+            text = fill(words.tr("%1 to review"), words.number(snap.conflicts))
             self.review_link.setText(f'<a href="review">{text}</a>')
         else:
             self.review_link.hide()

@@ -1,6 +1,8 @@
 """Plain words for the sync status: "Synced 2 minutes ago", "Syncing 1,200 of 5,000", "Sign in again to sync".
 
 All text goes through Qt's translate so the shipped translations cover it; the functions are otherwise pure.
+Values go into whole translatable sentences as %1, %2 (`fill`), counts as %Ln with Qt's plural forms, so a
+translator can reorder them and agree words with the count ("1 modification enregistrée", "12 ... enregistrées").
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from desktop.i18n import fill
+from desktop.i18n import locale as number_locale
+from desktop.i18n import number as _grouped
 from desktop.syncview.state import AUTH, CANCELLED, ERROR, OFFLINE, OK, SYNCING, LogEntry, SyncSnapshot
 
 #: The contexts pyside6-lupdate files these strings under: "" for a bare `tr("...")`, "words" for
@@ -32,23 +37,35 @@ STAGE_WORDS = {
 }
 
 
-def tr(source: object) -> str:
-    """Translated text. `source` is a str (QT_TRANSLATE_NOOP's marks are typed as object)."""
+#: A context no translation uses: what Qt answers for a text it has no translation of (%Ln filled in).
+_UNTRANSLATED = "tutordesk-untranslated"
+
+
+def tr(source: object, disambiguation: str | None = None, n: int = -1) -> str:
+    """Translated text. `source` is a str (QT_TRANSLATE_NOOP's marks are typed as object).
+
+    With a count `n`, the source says "%Ln change(s)": Qt picks the translation's plural form and writes the
+    count grouped; untranslated (English), "(s)" becomes "" for one and "s" otherwise.
+    """
     text = str(source)
+    number_locale()  # %Ln groups digits as `number` does
+    untranslated = QCoreApplication.translate(_UNTRANSLATED, text, disambiguation, n)
     for context in _CONTEXTS:
-        translated = QCoreApplication.translate(context, text)
-        if translated != text:
+        translated = QCoreApplication.translate(context, text, disambiguation, n)
+        if translated != untranslated:
             return translated
-    return text
+    if n < 0:
+        return untranslated
+    return untranslated.replace("(s)", "" if n == 1 else "s")
 
 
 def number(n: int) -> str:
-    """1200 -> "1,200": the digits grouped so a long count reads at a glance."""
-    return f"{n:,}"
+    """1200 -> "1,200" in English, "1 200" in French: digits grouped so a long count reads at a glance."""
+    return _grouped(n)
 
 
 def changes(n: int) -> str:
-    return tr("1 change") if n == 1 else tr("{n} changes").format(n=number(n))
+    return tr("%Ln change(s)", "", n)
 
 
 def ago(when: datetime | None, now: datetime | None = None) -> str:
@@ -57,15 +74,13 @@ def ago(when: datetime | None, now: datetime | None = None) -> str:
         return ""
     now = now or datetime.now(UTC)
     seconds = max(0, int((now - when).total_seconds()))
-    # Whole literals (not built from parts) so translators see each phrase.
-    for size, one, many in (
-        (86400, "1 day ago", "{n} days ago"),
-        (3600, "1 hour ago", "{n} hours ago"),
-        (60, "1 minute ago", "{n} minutes ago"),
-    ):
-        count = seconds // size
-        if count:
-            return tr(one) if count == 1 else tr(many).format(n=count)
+    # Whole phrases (not built from parts) so translators see each one.
+    if seconds >= 86400:
+        return tr("%Ln day(s) ago", "", seconds // 86400)
+    if seconds >= 3600:
+        return tr("%Ln hour(s) ago", "", seconds // 3600)
+    if seconds >= 60:
+        return tr("%Ln minute(s) ago", "", seconds // 60)
     return tr("just now")
 
 
@@ -77,71 +92,63 @@ def status_text(snap: SyncSnapshot, now: datetime | None = None) -> str:
     """The one line of the status bar and the tray tooltip."""
     if snap.state == SYNCING:
         if snap.total:
-            return tr("Syncing {done} of {total}").format(done=number(snap.done), total=number(snap.total))
+            return fill(tr("Syncing %1 of %2"), number(snap.done), number(snap.total))
         if snap.stage:
-            return tr("Syncing: {stage}").format(stage=stage_words(snap.stage).lower())
+            return fill(tr("Syncing: %1"), stage_words(snap.stage).lower())
         return tr("Syncing")
     if snap.state == AUTH:
         return tr("Sign in again to sync")
     if snap.state == OFFLINE:
         if snap.pending:
-            return tr("Not connected: {changes} saved on this PC").format(changes=changes(snap.pending))
+            return tr("Not connected: %Ln change(s) saved on this PC", "", snap.pending)
         return tr("Not connected")
     if snap.state == "app_too_old":
         return tr("Update the app to sync: your work is saved on this PC")
     if snap.state in (ERROR, CANCELLED) and snap.last_error:
-        return tr("Sync failed: {why}").format(why=snap.last_error)
+        return fill(tr("Sync failed: %1"), snap.last_error)
     return _idle_text(snap, now)
 
 
 def _idle_text(snap: SyncSnapshot, now: datetime | None) -> str:
-    if snap.last_success is None:
-        text = tr("Not synced yet")
-    else:
-        text = tr("Synced {ago}").format(ago=ago(snap.last_success, now))
+    synced = snap.last_success is not None
+    text = fill(tr("Synced %1"), ago(snap.last_success, now)) if synced else tr("Not synced yet")
     if snap.pending and snap.state != OK:
-        text += tr("; {changes} waiting").format(changes=changes(snap.pending))
+        text += tr("; %Ln change(s) waiting", "", snap.pending)
     return text
 
 
 def detail_text(snap: SyncSnapshot) -> str:
     """A longer tooltip: pending, conflicts, last error."""
-    parts = [tr("{changes} waiting to be sent").format(changes=changes(snap.pending))]
+    parts = [tr("%Ln change(s) waiting to be sent", "", snap.pending)]
     if snap.conflicts:
-        parts.append(tr("{n} to review").format(n=number(snap.conflicts)))
+        parts.append(fill(tr("%1 to review"), number(snap.conflicts)))
     if snap.last_error:
-        parts.append(tr("Last problem: {why}").format(why=snap.last_error))
+        parts.append(fill(tr("Last problem: %1"), snap.last_error))
     return "\n".join(parts)
 
 
 def clock_text(offset_seconds: float) -> str:
     """C2's warning: "This PC's clock is 10 minutes off; edits are stamped with the corrected time"."""
     minutes = round(abs(offset_seconds) / 60)
-    if minutes >= 120:
-        amount = tr("{n} hours").format(n=number(round(minutes / 60)))
-    else:
-        amount = tr("1 minute") if minutes == 1 else tr("{n} minutes").format(n=minutes)
-    return tr("This PC's clock is {amount} off; edits are stamped with the corrected time").format(
-        amount=amount
-    )
+    hours = minutes >= 120
+    amount = tr("%Ln hour(s)", "", round(minutes / 60)) if hours else tr("%Ln minute(s)", "", minutes)
+    return fill(tr("This PC's clock is %1 off; edits are stamped with the corrected time"), amount)
 
 
 def event_words(entry_stage: str, snap: SyncSnapshot, finished: bool) -> str:
     """The sync log's message for one event, given the snapshot right after it."""
     if finished:
         if snap.state == OK:
-            return tr("Finished: {pushed} sent, {pulled} received").format(
-                pushed=number(snap.pushed), pulled=number(snap.pulled)
-            )
+            return fill(tr("Finished: %1 sent, %2 received"), number(snap.pushed), number(snap.pulled))
         return status_text(snap)
     text = stage_words(entry_stage) if entry_stage != "status" else status_text(snap)
     if snap.table:
         text += f" ({snap.table})"
     if snap.total:
-        text += " " + tr("{done} of {total}").format(done=number(snap.done), total=number(snap.total))
+        text += " " + fill(tr("%1 of %2"), number(snap.done), number(snap.total))
     elif entry_stage == "pull" and snap.pulled:
         # The feed's length is not known ahead, so the pull counts up instead of "n of total".
-        text += ": " + tr("{n} received").format(n=number(snap.pulled))
+        text += ": " + fill(tr("%1 received"), number(snap.pulled))
     return text
 
 
@@ -150,7 +157,7 @@ def finished_words(snap: SyncSnapshot, report: object) -> str:
     text = event_words("done", snap, True)
     lost = getattr(report, "conflicts", 0) or 0
     if snap.state == OK and isinstance(lost, int) and lost:
-        text += "; " + tr("{n} to review").format(n=number(lost))
+        text += "; " + fill(tr("%1 to review"), number(lost))
     return text
 
 
@@ -169,7 +176,7 @@ def scheduler_words(kind: str, event: object) -> str:
     if kind == "started":
         trigger = str(getattr(event, "trigger", "") or "")
         why = _TRIGGERS.get(trigger, trigger)
-        return tr("Sync started ({why})").format(why=tr(why)) if why else tr("Sync started")
+        return fill(tr("Sync started (%1)"), tr(why)) if why else tr("Sync started")
     if kind == "offline":
         return tr("Not connected; will sync when the server is reachable")
     if kind == "online":

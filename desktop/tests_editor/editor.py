@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.i18n import fill
 from desktop.tests_editor.forms import ItemForm, alt_step
 from desktop.tests_editor.items import (
     ITEM_TYPES,
@@ -405,6 +406,6 @@ class TestEditor(QWidget):
         message = getattr(error, "message", None) or str(error)
         if not isinstance(error, LookupError) and type(error).__module__.split(".")[0] != "localdb":
             log.error("test editor job failed", exc_info=error)
-            message = tr("The test could not be saved: {what}").format(what=type(error).__name__)
+            message = fill(tr("The test could not be saved: %1"), type(error).__name__)
         self.problems.setText(message)
         self.sig_failed.emit(message)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.i18n import fill
 from desktop.tests_editor.items import MEDIA_KEY, TEXT_KEY, ItemDraft, tr
 
 log = logging.getLogger(__name__)
@@ -94,12 +95,12 @@ class ChoicesEditor(QWidget):
         edit.setPlaceholderText(self._placeholder)
         if self._completer is not None:
             edit.setCompleter(self._completer)
-        edit.setAccessibleName(tr("Choice {n}").format(n=len(self.edits) + 1))
+        edit.setAccessibleName(fill(tr("Choice %1"), len(self.edits) + 1))
         edit.textChanged.connect(lambda _t: self.sig_changed.emit())
         edit.sig_move.connect(lambda d, e=edit: self.move_row(self.edits.index(e), d))
         if self._marks:
             radio = QRadioButton(row)
-            radio.setAccessibleName(tr("Correct answer {n}").format(n=len(self.edits) + 1))
+            radio.setAccessibleName(fill(tr("Correct answer %1"), len(self.edits) + 1))
             radio.setToolTip(tr("This is the correct answer"))
             self._group.addButton(radio)
             self.radios.append(radio)

@@ -23,6 +23,8 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from desktop.i18n import fill
+
 log = logging.getLogger(__name__)
 
 ITEM_TYPES = ("vid2text", "text2vid", "illustration", "ordering")
@@ -92,7 +94,7 @@ def summary(draft: ItemDraft) -> str:
     what = draft.text or draft.media or tr("(empty)")
     if len(what) > 48:
         what = what[:47] + "…"
-    return f"{tr(TYPE_NAMES.get(draft.test_type, draft.test_type))}: {what}"
+    return fill(tr("%1: %2"), tr(TYPE_NAMES.get(draft.test_type, draft.test_type)), what)
 
 
 def _clean(values: Sequence[Any]) -> list[str]:
@@ -144,7 +146,7 @@ def all_problems(header: TestHeader, drafts: Sequence[ItemDraft]) -> list[str]:
     if not drafts:
         problems.append(tr("Add at least one item."))
     for number, draft in enumerate(drafts, start=1):
-        problems += [tr("Item {n}: {problem}").format(n=number, problem=p) for p in item_problems(draft)]
+        problems += [fill(tr("Item %1: %2"), number, p) for p in item_problems(draft)]
     return problems
 
 

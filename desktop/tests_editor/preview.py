@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.i18n import fill
 from desktop.tests_editor.forms import alt_step
 from desktop.tests_editor.items import MEDIA_KEY, ItemDraft, TestHeader, normalised, tr
 from localdb.repo_grading import Grade, GradedItem, grade
@@ -116,7 +117,7 @@ class TestPreviewDialog(QDialog):
         seed: int | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(tr("Preview: {title}").format(title=header.title))
+        self.setWindowTitle(fill(tr("Preview: %1"), header.title))
         self._header = header
         self._rng = random.Random(seed)
         self._items = [normalised(d) for d in drafts]
@@ -176,10 +177,10 @@ class TestPreviewDialog(QDialog):
             self.finish()
             return
         draft = self._items[self._index]
-        self.counter.setText(tr("Item {n} of {total}").format(n=self._index + 1, total=len(self._items)))
+        self.counter.setText(fill(tr("Item %1 of %2"), self._index + 1, len(self._items)))
         key = MEDIA_KEY.get(draft.test_type)
         what = tr("Video") if key == "video" else tr("Picture")
-        self.media.setText(f"{what}: {draft.media}" if key else "")
+        self.media.setText(fill(tr("%1: %2"), what, draft.media) if key else "")
         self.media.setVisible(bool(key))
         self.prompt.setText(draft.text)
         self.answer_widget = AnswerWidget(draft, self._rng, self)
@@ -202,8 +203,11 @@ class TestPreviewDialog(QDialog):
         self.grade = grade(graded, self._answers, self._header.passing_score)
         verdict = tr("Passed") if self.grade.passed else tr("Not passed")
         self.outcome.setText(
-            tr("Score {score} of 100 (pass mark {mark}): {verdict}").format(
-                score=f"{self.grade.score:g}", mark=self._header.passing_score, verdict=verdict
+            fill(
+                tr("Score %1 of 100 (pass mark %2): %3"),
+                f"{self.grade.score:g}",
+                self._header.passing_score,
+                verdict,
             )
         )
         self.outcome.show()
@@ -217,7 +221,7 @@ class TestPreviewDialog(QDialog):
             self.clock.hide()
             return
         minutes, seconds = divmod(max(self._remaining, 0), 60)
-        self.clock.setText(tr("Time left: {m}:{s:02d}").format(m=minutes, s=seconds))
+        self.clock.setText(fill(tr("Time left: %1"), f"{minutes}:{seconds:02d}"))
 
     @Slot()
     def _on_tick(self) -> None:
