@@ -65,12 +65,16 @@ def open_mirror(path: Path, data_dir: Path | None = None) -> Any:
     mirror = Mirror.open(path, device_id=device_id(folder), fresh_if_corrupt=True, defer_check=True)
     moved = getattr(mirror, "moved_aside", None)
     if moved is not None:
-        QMessageBox.warning(
-            None,
-            "TutorDesk",
-            f"The local data file was damaged. It was kept as {Path(moved).name} and a fresh copy will be "
-            "downloaded at the next sync.",
+        from PySide6.QtCore import QCoreApplication  # noqa: PLC0415 - lazy import keeps start-up light
+
+        from desktop.i18n import fill  # noqa: PLC0415 - lazy import keeps start-up light
+
+        words = QCoreApplication.translate(
+            "launch",
+            "The local data file was damaged. It was kept as %1 and a fresh copy will be downloaded at the next "
+            "sync.",
         )
+        QMessageBox.warning(None, "TutorDesk", fill(words, Path(moved).name))
     return mirror
 
 

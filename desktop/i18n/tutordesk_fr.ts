@@ -740,165 +740,180 @@
 <context>
     <name>LessonEditor</name>
     <message>
-        <location filename="../lessons/editor.py" line="75" />
+        <location filename="../lessons/editor.py" line="76" />
         <source>Active (learners can use it)</source>
         <extracomment>Who new lessons and notes belong to; the app sets it once the profile's rows are known.</extracomment>
         <translation>Active (les élèves peuvent l'utiliser)</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="76" />
-        <location filename="../lessons/editor.py" line="87" />
+        <location filename="../lessons/editor.py" line="77" />
+        <location filename="../lessons/editor.py" line="88" />
         <source>Published</source>
         <translation>Publiée</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="78" />
+        <location filename="../lessons/editor.py" line="79" />
         <source>optional: a media id from the media library</source>
         <translation>facultatif : l'identifiant d'un média de la médiathèque</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="81" />
+        <location filename="../lessons/editor.py" line="82" />
         <source>Lesson code</source>
         <translation>Code de la leçon</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="82" />
+        <location filename="../lessons/editor.py" line="83" />
         <source>Title</source>
         <translation>Titre</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="83" />
+        <location filename="../lessons/editor.py" line="84" />
         <source>Description</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="84" />
+        <location filename="../lessons/editor.py" line="85" />
         <source>Lesson type</source>
         <translation>Type de leçon</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="85" />
+        <location filename="../lessons/editor.py" line="86" />
         <source>Difficulty from 1 to 5</source>
         <translation>Difficulté de 1 à 5</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="86" />
+        <location filename="../lessons/editor.py" line="87" />
         <source>Active</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="88" />
+        <location filename="../lessons/editor.py" line="89" />
         <source>Cover media</source>
         <translation>Image de couverture</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="97" />
+        <location filename="../lessons/editor.py" line="98" />
         <source>Problem</source>
         <translation>Problème</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="102" />
+        <location filename="../lessons/editor.py" line="103" />
         <source>Editor message</source>
         <translation>Message de l'éditeur</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="103" />
+        <location filename="../lessons/editor.py" line="104" />
         <source>Save</source>
         <translation>Enregistrer</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="104" />
+        <location filename="../lessons/editor.py" line="105" />
         <source>Save lesson</source>
         <translation>Enregistrer la leçon</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="112" />
+        <location filename="../lessons/editor.py" line="113" />
         <source>&amp;Code</source>
         <translation>&amp;Code</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="114" />
+        <location filename="../lessons/editor.py" line="115" />
         <source>&amp;Title</source>
         <translation>&amp;Titre</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="116" />
+        <location filename="../lessons/editor.py" line="117" />
         <source>&amp;Description</source>
         <translation>&amp;Description</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="118" />
+        <location filename="../lessons/editor.py" line="119" />
         <source>T&amp;ype</source>
         <translation>T&amp;ype</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="119" />
+        <location filename="../lessons/editor.py" line="120" />
         <source>Di&amp;fficulty</source>
         <translation>Di&amp;fficulté</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="122" />
+        <location filename="../lessons/editor.py" line="123" />
         <source>Co&amp;ver</source>
         <translation>Cou&amp;verture</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="130" />
+        <location filename="../lessons/editor.py" line="131" />
         <source>Lesson</source>
         <translation>Leçon</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="131" />
+        <location filename="../lessons/editor.py" line="132" />
         <source>Notes</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="176" />
+        <location filename="../lessons/editor.py" line="177" />
         <source>Opening…</source>
         <translation>Ouverture…</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="185" />
+        <location filename="../lessons/editor.py" line="186" />
         <source>This lesson is no longer on this PC.</source>
         <translation>Cette leçon n'est plus sur ce PC.</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="212" />
+        <location filename="../lessons/editor.py" line="213" />
         <source>New lesson</source>
         <translation>Nouvelle leçon</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="229" />
-        <source>Edit %s</source>
-        <translation>Modifier %s</translation>
+        <location filename="../lessons/editor.py" line="230" />
+        <source>Edit %1</source>
+        <translation>Modifier %1</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="284" />
-        <location filename="../lessons/editor.py" line="319" />
+        <location filename="../lessons/editor.py" line="322" />
+        <source>Not saved: %1</source>
+        <translation>Non enregistré : %1</translation>
+    </message>
+    <message>
+        <location filename="../lessons/editor.py" line="334" />
+        <source>the disk is full. Free some space and save again.</source>
+        <translation>le disque est plein. Libérez de la place et enregistrez à nouveau.</translation>
+    </message>
+    <message>
+        <location filename="../lessons/editor.py" line="336" />
+        <source>the lesson store is busy. Try again in a moment.</source>
+        <translation>le stockage des leçons est occupé. Réessayez dans un instant.</translation>
+    </message>
+    <message>
+        <location filename="../lessons/editor.py" line="344" />
+        <source>an unexpected problem with the lesson store. The details are in the log file.</source>
+        <translation>un problème inattendu avec le stockage des leçons. Les détails sont dans le fichier journal.</translation>
+    </message>
+    <message>
+        <location filename="../lessons/editor.py" line="285" />
+        <location filename="../lessons/editor.py" line="320" />
         <source>Please fix the marked fields, then save again.</source>
         <translation>Corrigez les champs signalés, puis enregistrez à nouveau.</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="290" />
+        <location filename="../lessons/editor.py" line="291" />
         <source>Still opening your profile; save again in a moment.</source>
         <translation>Ouverture du profil en cours ; réessayez dans un instant.</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="294" />
+        <location filename="../lessons/editor.py" line="295" />
         <source>Saving…</source>
         <translation>Enregistrement…</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="307" />
+        <location filename="../lessons/editor.py" line="308" />
         <source>Saved on this PC.</source>
         <translation>Enregistré sur ce PC.</translation>
     </message>
     <message>
-        <location filename="../lessons/editor.py" line="321" />
-        <source>Not saved: %s</source>
-        <translation>Non enregistré : %s</translation>
-    </message>
-    <message>
-        <location filename="../lessons/editor.py" line="338" />
+        <location filename="../lessons/editor.py" line="339" />
         <source>the local data file is damaged, so nothing more is saved into it. Close TutorDesk and open it again to start a fresh one.</source>
         <translation>le fichier de données local est endommagé, plus rien n'y est enregistré. Fermez TutorDesk et rouvrez-le pour en créer un nouveau.</translation>
     </message>
@@ -906,93 +921,93 @@
 <context>
     <name>LessonList</name>
     <message>
-        <location filename="../lessons/page.py" line="84" />
+        <location filename="../lessons/page.py" line="85" />
         <source>Search titles, descriptions and notes</source>
         <extracomment>Searches start at this many characters: a single letter matches most of a big list and is the slowest. Typing bursts are coalesced: the first key after a pause searches at once, later ones wait this long.</extracomment>
         <translation>Rechercher dans les titres, descriptions et notes</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="85" />
+        <location filename="../lessons/page.py" line="86" />
         <source>Search lessons</source>
         <translation>Rechercher des leçons</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="88" />
+        <location filename="../lessons/page.py" line="89" />
         <source>Filter by type</source>
         <translation>Filtrer par type</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="89" />
+        <location filename="../lessons/page.py" line="90" />
         <source>All types</source>
         <translation>Tous les types</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="92" />
+        <location filename="../lessons/page.py" line="93" />
         <source>Filter by difficulty</source>
         <translation>Filtrer par difficulté</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="93" />
+        <location filename="../lessons/page.py" line="94" />
         <source>Any difficulty</source>
         <translation>Toute difficulté</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="94" />
-        <source>Difficulty %d</source>
-        <translation>Difficulté %d</translation>
+        <location filename="../lessons/page.py" line="95" />
+        <source>Difficulty %1</source>
+        <translation>Difficulté %1</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="97" />
+        <location filename="../lessons/page.py" line="98" />
         <source>Filter by state</source>
         <translation>Filtrer par état</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="99" />
+        <location filename="../lessons/page.py" line="100" />
         <source>Published and drafts</source>
         <translation>Publiées et brouillons</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="100" />
+        <location filename="../lessons/page.py" line="101" />
         <source>Published</source>
         <translation>Publiée</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="101" />
+        <location filename="../lessons/page.py" line="102" />
         <source>Drafts</source>
         <translation>Brouillons</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="104" />
+        <location filename="../lessons/page.py" line="105" />
         <source>Type at least two letters to search.</source>
         <translation>Tapez au moins deux lettres pour chercher.</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="107" />
+        <location filename="../lessons/page.py" line="108" />
         <source>Number of lessons</source>
         <translation>Nombre de leçons</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="109" />
+        <location filename="../lessons/page.py" line="110" />
         <source>Lessons in trash</source>
         <translation>Leçons dans la corbeille</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="109" />
+        <location filename="../lessons/page.py" line="110" />
         <source>Lessons</source>
         <translation>Leçons</translation>
     </message>
     <message numerus="yes">
-        <location filename="../lessons/page.py" line="184" />
+        <location filename="../lessons/page.py" line="185" />
         <source>%n lesson(s) in the trash</source>
         <translation><numerusform>%n leçon dans la corbeille</numerusform><numerusform>%n leçons dans la corbeille</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../lessons/page.py" line="185" />
+        <location filename="../lessons/page.py" line="186" />
         <source>%n lesson(s)</source>
         <translation><numerusform>%n leçon</numerusform><numerusform>%n leçons</numerusform></translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="189" />
+        <location filename="../lessons/page.py" line="190" />
         <source>The list could not be read from the data file on this PC.</source>
         <translation>La liste n'a pas pu être lue dans le fichier de données de ce PC.</translation>
     </message>
@@ -1068,35 +1083,35 @@
 <context>
     <name>LessonsPage</name>
     <message>
-        <location filename="../lessons/page.py" line="221" />
         <location filename="../lessons/page.py" line="222" />
+        <location filename="../lessons/page.py" line="223" />
         <source>New lesson</source>
         <translation>Nouvelle leçon</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="223" />
+        <location filename="../lessons/page.py" line="224" />
         <source>Move to trash</source>
         <translation>Mettre à la corbeille</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="224" />
+        <location filename="../lessons/page.py" line="225" />
         <source>Move the selected lesson to the trash</source>
         <translation>Mettre la leçon choisie à la corbeille</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="288" />
+        <location filename="../lessons/page.py" line="289" />
         <source>Moved to the trash. Restore it from the Trash.</source>
         <translation>Mise à la corbeille. Vous pouvez la restaurer depuis la Corbeille.</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="295" />
+        <location filename="../lessons/page.py" line="296" />
         <source>TutorDesk</source>
         <translation>TutorDesk</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="295" />
-        <source>Not done: %s</source>
-        <translation>Non effectué : %s</translation>
+        <location filename="../lessons/page.py" line="296" />
+        <source>Not done: %1</source>
+        <translation>Non effectué : %1</translation>
     </message>
 </context>
 <context>
@@ -1514,34 +1529,34 @@
 <context>
     <name>TrashPage</name>
     <message>
-        <location filename="../lessons/page.py" line="312" />
+        <location filename="../lessons/page.py" line="313" />
         <source>Restore</source>
         <translation>Restaurer</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="313" />
+        <location filename="../lessons/page.py" line="314" />
         <source>Restore the selected lesson</source>
         <translation>Restaurer la leçon choisie</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="315" />
+        <location filename="../lessons/page.py" line="316" />
         <source>Deleted lessons stay here. Restoring one brings it back on every device.</source>
         <translation>Les leçons supprimées restent ici. En restaurer une la ramène sur tous les appareils.</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="333" />
+        <location filename="../lessons/page.py" line="334" />
         <source>Restored. It is back in Lessons.</source>
         <translation>Restaurée. Elle est de retour dans Leçons.</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="338" />
+        <location filename="../lessons/page.py" line="339" />
         <source>TutorDesk</source>
         <translation>TutorDesk</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="338" />
-        <source>Not restored: %s</source>
-        <translation>Non restaurée : %s</translation>
+        <location filename="../lessons/page.py" line="339" />
+        <source>Not restored: %1</source>
+        <translation>Non restaurée : %1</translation>
     </message>
 </context>
 <context>
@@ -1580,6 +1595,14 @@ Fermez TutorDesk et rouvrez-le : le fichier endommagé sera mis de côté (gard�
         <location filename="../app.py" line="175" />
         <source>Test</source>
         <translation>Test</translation>
+    </message>
+</context>
+<context>
+    <name>launch</name>
+    <message>
+        <location filename="../launch.py" line="72" />
+        <source>The local data file was damaged. It was kept as %1 and a fresh copy will be downloaded at the next sync.</source>
+        <translation>Le fichier de données local était endommagé. Il a été gardé sous le nom %1 et une copie neuve sera téléchargée à la prochaine synchronisation.</translation>
     </message>
 </context>
 <context>

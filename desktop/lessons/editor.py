@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.i18n import fill
 from desktop.lessons import data
 from desktop.lessons.model import type_words
 from desktop.lessons.notes import NotesEditor
@@ -226,7 +227,7 @@ class LessonEditor(QWidget):
         old = getattr(self.draft, field)
         if old == value:
             return
-        label = self.tr("Edit %s") % field.replace("_", " ")
+        label = fill(self.tr("Edit %1"), field.replace("_", " "))
         self.undo_stack.push(FieldEdit(field, old, value, self._apply, label))
 
     def _apply(self, field: str, value: Any) -> None:
@@ -318,7 +319,7 @@ class LessonEditor(QWidget):
             else:
                 self.message.setText(self.tr("Please fix the marked fields, then save again."))
             return
-        self.message.setText(self.tr("Not saved: %s") % plain_error(error))
+        self.message.setText(fill(self.tr("Not saved: %1"), plain_error(error)))
         log.error("saving a lesson failed", exc_info=error)
 
     def _finish_saving(self) -> None:
@@ -330,9 +331,9 @@ def plain_error(error: BaseException) -> str:
     """A short sentence for a storage problem, never a traceback."""
     name = type(error).__name__
     if name == "DiskFull":
-        return "the disk is full. Free some space and save again."
+        return QCoreApplication.translate("LessonEditor", "the disk is full. Free some space and save again.")
     if name == "MirrorLocked" or (isinstance(error, sqlite3.OperationalError) and "locked" in str(error)):
-        return "the lesson store is busy. Try again in a moment."
+        return QCoreApplication.translate("LessonEditor", "the lesson store is busy. Try again in a moment.")
     if isinstance(error, sqlite3.DatabaseError) and "not authorized" in str(error):
         # The mirror refuses every write once its check found the file damaged (localdb.mirror).
         return QCoreApplication.translate(
@@ -340,4 +341,6 @@ def plain_error(error: BaseException) -> str:
             "the local data file is damaged, so nothing more is saved into it. Close TutorDesk and open it "
             "again to start a fresh one.",
         )
-    return "an unexpected problem with the lesson store. The details are in the log file."
+    return QCoreApplication.translate(
+        "LessonEditor", "an unexpected problem with the lesson store. The details are in the log file."
+    )

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.i18n import fill
 from desktop.lessons import data
 from desktop.lessons.editor import LessonEditor, plain_error
 from desktop.lessons.model import LessonTableModel, type_words
@@ -91,7 +92,7 @@ class LessonList(QWidget):
         self.level_filter = self._combo(
             self.tr("Filter by difficulty"),
             [(self.tr("Any difficulty"), None)]
-            + [(self.tr("Difficulty %d") % n, n) for n in data.DIFFICULTIES],
+            + [(fill(self.tr("Difficulty %1"), n), n) for n in data.DIFFICULTIES],
         )
         self.published_filter = self._combo(
             self.tr("Filter by state"),
@@ -292,7 +293,7 @@ class LessonsPage(QWidget):
         self._runner.submit(lambda conn: data.delete_lesson(conn, lesson_id), done, self._on_error)
 
     def _on_error(self, error: BaseException) -> None:
-        QMessageBox.warning(self, self.tr("TutorDesk"), self.tr("Not done: %s") % plain_error(error))
+        QMessageBox.warning(self, self.tr("TutorDesk"), fill(self.tr("Not done: %1"), plain_error(error)))
         log.error("lesson action failed", exc_info=error)
 
 
@@ -335,7 +336,7 @@ class TrashPage(QWidget):
             self.list.model.refresh()
 
         def failed(error: BaseException) -> None:
-            QMessageBox.warning(self, self.tr("TutorDesk"), self.tr("Not restored: %s") % plain_error(error))
+            QMessageBox.warning(self, self.tr("TutorDesk"), fill(self.tr("Not restored: %1"), plain_error(error)))
             log.error("restore failed", exc_info=error)
 
         self._runner.submit(lambda conn: data.restore_lesson(conn, lesson_id), done, failed)
