@@ -176,189 +176,287 @@
     </message>
     <message>
         <location filename="../syncview/words.py" line="36" />
+        <location filename="../syncview/words.py" line="39" />
         <location filename="../tests_editor/preview.py" line="214" />
         <source>Finished</source>
         <translation>Terminé</translation>
     </message>
+    <message>
+        <location filename="../syncview/words.py" line="38" />
+        <source>Started</source>
+        <translation>Début</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="41" />
+        <source>Connected</source>
+        <translation>Connecté</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="42" />
+        <source>Stopped</source>
+        <translation>Arrêt</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="43" />
+        <source>Status</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="53" />
+        <source>schools</source>
+        <extracomment>A context no translation uses: what Qt answers for a text it has no translation of (%Ln filled in). Synced tables as a person names them, in the middle of a sentence ("Receiving changes: lessons, 1 received").</extracomment>
+        <translation>écoles</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="54" />
+        <source>people</source>
+        <translation>personnes</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="55" />
+        <source>settings</source>
+        <translation>paramètres</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="56" />
+        <source>classes</source>
+        <translation>classes</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="57" />
+        <source>class members</source>
+        <translation>membres de classe</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="58" />
+        <source>media</source>
+        <translation>médias</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="59" />
+        <source>lessons</source>
+        <translation>leçons</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="60" />
+        <source>notes</source>
+        <translation>notes</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="61" />
+        <source>tests</source>
+        <translation>tests</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="62" />
+        <source>test items</source>
+        <translation>éléments de test</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="63" />
+        <source>test attempts</source>
+        <translation>passages de test</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="64" />
+        <source>practice sessions</source>
+        <translation>séances d'entraînement</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="65" />
+        <source>audit log</source>
+        <translation>journal d'audit</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../syncview/words.py" line="68" />
+        <location filename="../syncview/words.py" line="93" />
         <source>%Ln change(s)</source>
-        <extracomment>A context no translation uses: what Qt answers for a text it has no translation of (%Ln filled in).</extracomment>
         <translation><numerusform>%Ln modification</numerusform><numerusform>%Ln modifications</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../syncview/words.py" line="79" />
+        <location filename="../syncview/words.py" line="104" />
         <source>%Ln day(s) ago</source>
         <translation><numerusform>il y a %Ln jour</numerusform><numerusform>il y a %Ln jours</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../syncview/words.py" line="81" />
+        <location filename="../syncview/words.py" line="106" />
         <source>%Ln hour(s) ago</source>
         <translation><numerusform>il y a %Ln heure</numerusform><numerusform>il y a %Ln heures</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../syncview/words.py" line="83" />
+        <location filename="../syncview/words.py" line="108" />
         <source>%Ln minute(s) ago</source>
         <translation><numerusform>il y a %Ln minute</numerusform><numerusform>il y a %Ln minutes</numerusform></translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="84" />
+        <location filename="../syncview/words.py" line="109" />
         <source>just now</source>
         <translation>à l'instant</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="95" />
+        <location filename="../syncview/words.py" line="120" />
         <source>Syncing %1 of %2</source>
         <translation>Synchronisation : %1 sur %2</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="97" />
+        <location filename="../syncview/words.py" line="122" />
         <source>Syncing: %1</source>
         <translation>Synchronisation : %1</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="98" />
+        <location filename="../syncview/words.py" line="123" />
         <source>Syncing</source>
         <translation>Synchronisation</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="100" />
+        <location filename="../syncview/words.py" line="125" />
         <source>Sign in again to sync</source>
         <translation>Reconnectez-vous pour synchroniser</translation>
     </message>
     <message numerus="yes">
-        <location filename="../syncview/words.py" line="103" />
+        <location filename="../syncview/words.py" line="128" />
         <source>Not connected: %Ln change(s) saved on this PC</source>
         <translation><numerusform>Hors ligne : %Ln modification enregistrée sur ce PC</numerusform><numerusform>Hors ligne : %Ln modifications enregistrées sur ce PC</numerusform></translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="104" />
+        <location filename="../syncview/words.py" line="40" />
+        <location filename="../syncview/words.py" line="129" />
         <source>Not connected</source>
         <translation>Hors ligne</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="106" />
+        <location filename="../syncview/words.py" line="131" />
         <source>Update the app to sync: your work is saved on this PC</source>
         <translation>Mettez l'application à jour pour synchroniser : votre travail est enregistré sur ce PC</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="108" />
+        <location filename="../syncview/words.py" line="133" />
         <source>Sync failed: %1</source>
         <translation>Échec de la synchronisation : %1</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="114" />
+        <location filename="../syncview/words.py" line="139" />
         <source>Synced %1</source>
         <translation>Synchronisé %1</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="114" />
+        <location filename="../syncview/words.py" line="139" />
         <source>Not synced yet</source>
         <translation>Pas encore synchronisé</translation>
     </message>
     <message numerus="yes">
-        <location filename="../syncview/words.py" line="116" />
+        <location filename="../syncview/words.py" line="141" />
         <source>; %Ln change(s) waiting</source>
         <translation><numerusform> ; %Ln modification en attente</numerusform><numerusform> ; %Ln modifications en attente</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../syncview/words.py" line="122" />
+        <location filename="../syncview/words.py" line="147" />
         <source>%Ln change(s) waiting to be sent</source>
         <translation><numerusform>%Ln modification en attente d'envoi</numerusform><numerusform>%Ln modifications en attente d'envoi</numerusform></translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="124" />
-        <location filename="../syncview/words.py" line="160" />
+        <location filename="../syncview/words.py" line="149" />
+        <location filename="../syncview/words.py" line="198" />
+        <location filename="../syncview/words.py" line="209" />
         <source>%1 to review</source>
         <translation>%1 à vérifier</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="126" />
+        <location filename="../syncview/words.py" line="151" />
         <source>Last problem: %1</source>
         <translation>Dernier problème : %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../syncview/words.py" line="134" />
+        <location filename="../syncview/words.py" line="159" />
         <source>%Ln hour(s)</source>
         <translation><numerusform>%Ln heure</numerusform><numerusform>%Ln heures</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../syncview/words.py" line="134" />
+        <location filename="../syncview/words.py" line="159" />
         <source>%Ln minute(s)</source>
         <translation><numerusform>%Ln minute</numerusform><numerusform>%Ln minutes</numerusform></translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="135" />
+        <location filename="../syncview/words.py" line="160" />
         <source>This PC's clock is %1 off; edits are stamped with the corrected time</source>
         <translation>L'horloge de ce PC est décalée de %1 ; les modifications sont datées avec l'heure corrigée</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="142" />
+        <location filename="../syncview/words.py" line="178" />
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="186" />
         <source>Finished: %1 sent, %2 received</source>
         <translation>Terminé : %1 envoyées, %2 reçues</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="148" />
+        <location filename="../syncview/words.py" line="172" />
         <source>%1 of %2</source>
         <translation>%1 sur %2</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="151" />
+        <location filename="../syncview/words.py" line="175" />
         <source>%1 received</source>
         <translation>%1 reçues</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="165" />
+        <location filename="../syncview/words.py" line="206" />
+        <source>%1 sent, %2 received</source>
+        <translation>%1 envoyées, %2 reçues</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="220" />
         <source>you asked</source>
         <translation>à votre demande</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="166" />
+        <location filename="../syncview/words.py" line="221" />
         <source>after your edits</source>
         <translation>après vos modifications</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="167" />
+        <location filename="../syncview/words.py" line="222" />
         <source>the connection came back</source>
         <translation>la connexion est revenue</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="168" />
+        <location filename="../syncview/words.py" line="223" />
         <source>on schedule</source>
         <translation>programmée</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="169" />
+        <location filename="../syncview/words.py" line="224" />
         <source>at start</source>
         <translation>au démarrage</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="170" />
+        <location filename="../syncview/words.py" line="225" />
         <source>retrying</source>
         <translation>nouvel essai</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="179" />
+        <location filename="../syncview/words.py" line="234" />
         <source>Sync started (%1)</source>
         <translation>Synchronisation lancée (%1)</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="179" />
+        <location filename="../syncview/words.py" line="234" />
         <source>Sync started</source>
         <translation>Synchronisation lancée</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="181" />
+        <location filename="../syncview/words.py" line="236" />
         <source>Not connected; will sync when the server is reachable</source>
         <translation>Hors ligne ; la synchronisation reprendra quand le serveur sera joignable</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="183" />
+        <location filename="../syncview/words.py" line="238" />
         <source>The server is reachable again</source>
         <translation>Le serveur est de nouveau joignable</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="185" />
+        <location filename="../syncview/words.py" line="240" />
         <source>Automatic sync stopped</source>
         <translation>Synchronisation automatique arrêtée</translation>
     </message>
@@ -545,6 +643,7 @@
         <translation>(vide)</translation>
     </message>
     <message>
+        <location filename="../syncview/words.py" line="190" />
         <location filename="../tests_editor/items.py" line="97" />
         <location filename="../tests_editor/preview.py" line="183" />
         <source>%1: %2</source>
@@ -1622,13 +1721,13 @@ Fermez TutorDesk et rouvrez-le : le fichier endommagé sera mis de côté (gard�
 <context>
     <name>words</name>
     <message>
-        <location filename="../syncview/bridge.py" line="223" />
+        <location filename="../syncview/bridge.py" line="228" />
         <source>Something went wrong: %1</source>
         <extracomment>Scheduler event kinds that end a run, and those too frequent or empty to log.</extracomment>
         <translation>Un problème est survenu : %1</translation>
     </message>
     <message>
-        <location filename="../syncview/log_view.py" line="97" />
+        <location filename="../syncview/log_view.py" line="104" />
         <source>Sync log</source>
         <translation>Journal de synchronisation</translation>
     </message>

@@ -163,11 +163,16 @@ class SyncBridge(QObject):
     ) -> LogEntry:
         entry = log_entry(event, "")
         if finished:
-            return replace(entry, text=words.finished_words(snap, report))
+            detail = words.finished_detail(snap, report)
+            return replace(entry, text=words.finished_words(snap, report), detail=detail)
         text = words.scheduler_words(kind, event) if kind else ""
-        if not text:
-            text = str(getattr(event, "message", "") or "")  # the engine's own plain words, when it has them
-        return replace(entry, text=text or words.event_words(entry.stage, snap, finished))
+        if text:
+            return replace(entry, text=text, detail=words.started_detail(event) if kind == "started" else "")
+        message = str(getattr(event, "message", "") or "")  # the engine's own plain words, when it has them
+        if message:
+            return replace(entry, text=message)
+        detail = words.event_detail(entry.stage, snap) if entry.stage != "status" else ""
+        return replace(entry, text=words.event_words(entry.stage, snap, finished), detail=detail)
 
 
 def _said_by_the_report(event: Any, kind: str | None) -> bool:

@@ -62,7 +62,7 @@ class SyncLogModel(QAbstractTableModel):
                 return entry.at.astimezone().strftime("%H:%M:%S")  # the date is in the tooltip
             if index.column() == 1:
                 return words.stage_words(entry.stage)
-            return entry.text
+            return log_text(entry)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
             return entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
         if role == Qt.ItemDataRole.ForegroundRole and entry.is_error:
@@ -82,6 +82,13 @@ class SyncLogModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), row, row)
         self._entries.append(entry)
         self.endInsertRows()
+
+
+def log_text(entry: LogEntry) -> str:
+    """The "What happened" cell: the details beside the Stage cell, not its name again."""
+    if entry.detail:
+        return entry.detail
+    return "" if entry.text == words.stage_words(entry.stage) else entry.text
 
 
 class SyncLogView(QWidget):

@@ -66,6 +66,8 @@ class LogEntry:
     stage: str
     text: str
     is_error: bool = False
+    #: What the log's "What happened" column shows beside the stage's name; "" when `text` says it all.
+    detail: str = ""
 
 
 def _first(event: Any, *names: str) -> Any:

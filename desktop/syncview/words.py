@@ -34,11 +34,36 @@ STAGE_WORDS = {
     "sanity": QT_TRANSLATE_NOOP("", "Checking"),
     "check": QT_TRANSLATE_NOOP("", "Checking"),
     "done": QT_TRANSLATE_NOOP("", "Finished"),
+    # The scheduler's events, as the log's Stage column names them.
+    "started": QT_TRANSLATE_NOOP("", "Started"),
+    "finished": QT_TRANSLATE_NOOP("", "Finished"),
+    "offline": QT_TRANSLATE_NOOP("", "Not connected"),
+    "online": QT_TRANSLATE_NOOP("", "Connected"),
+    "stopped": QT_TRANSLATE_NOOP("", "Stopped"),
+    "status": QT_TRANSLATE_NOOP("", "Status"),
 }
 
 
 #: A context no translation uses: what Qt answers for a text it has no translation of (%Ln filled in).
 _UNTRANSLATED = "tutordesk-untranslated"
+
+
+#: Synced tables as a person names them, in the middle of a sentence ("Receiving changes: lessons, 1 received").
+TABLE_WORDS = {
+    "organisations": QT_TRANSLATE_NOOP("", "schools"),
+    "users": QT_TRANSLATE_NOOP("", "people"),
+    "user_settings": QT_TRANSLATE_NOOP("", "settings"),
+    "classes": QT_TRANSLATE_NOOP("", "classes"),
+    "class_members": QT_TRANSLATE_NOOP("", "class members"),
+    "media_assets": QT_TRANSLATE_NOOP("", "media"),
+    "lessons": QT_TRANSLATE_NOOP("", "lessons"),
+    "notes": QT_TRANSLATE_NOOP("", "notes"),
+    "tests": QT_TRANSLATE_NOOP("", "tests"),
+    "tests_content": QT_TRANSLATE_NOOP("", "test items"),
+    "test_attempts": QT_TRANSLATE_NOOP("", "test attempts"),
+    "practice_sessions": QT_TRANSLATE_NOOP("", "practice sessions"),
+    "audit_log": QT_TRANSLATE_NOOP("", "audit log"),
+}
 
 
 def tr(source: object, disambiguation: str | None = None, n: int = -1) -> str:
@@ -135,6 +160,25 @@ def clock_text(offset_seconds: float) -> str:
     return fill(tr("This PC's clock is %1 off; edits are stamped with the corrected time"), amount)
 
 
+def table_words(table: str) -> str:
+    """A synced table as a person names it: "test_attempts" -> "test attempts"."""
+    return tr(TABLE_WORDS.get(table, table.replace("_", " ")))
+
+
+def event_detail(entry_stage: str, snap: SyncSnapshot) -> str:
+    """What the sync log adds to a stage's name: the table and how far ("lessons, 100 of 100"), or ""."""
+    counts = ""
+    if snap.total and snap.done:
+        counts = fill(tr("%1 of %2"), number(snap.done), number(snap.total))
+    elif entry_stage == "pull" and snap.pulled:
+        # The feed's length is not known ahead, so the pull counts up instead of "n of total".
+        counts = fill(tr("%1 received"), number(snap.pulled))
+    table = table_words(snap.table) if snap.table else ""
+    if table and counts:
+        return fill(tr("%1, %2"), table, counts)
+    return table or counts
+
+
 def event_words(entry_stage: str, snap: SyncSnapshot, finished: bool) -> str:
     """The sync log's message for one event, given the snapshot right after it."""
     if finished:
@@ -142,14 +186,8 @@ def event_words(entry_stage: str, snap: SyncSnapshot, finished: bool) -> str:
             return fill(tr("Finished: %1 sent, %2 received"), number(snap.pushed), number(snap.pulled))
         return status_text(snap)
     text = stage_words(entry_stage) if entry_stage != "status" else status_text(snap)
-    if snap.table:
-        text += f" ({snap.table})"
-    if snap.total:
-        text += " " + fill(tr("%1 of %2"), number(snap.done), number(snap.total))
-    elif entry_stage == "pull" and snap.pulled:
-        # The feed's length is not known ahead, so the pull counts up instead of "n of total".
-        text += ": " + fill(tr("%1 received"), number(snap.pulled))
-    return text
+    detail = event_detail(entry_stage, snap)
+    return fill(tr("%1: %2"), text, detail) if detail else text
 
 
 def finished_words(snap: SyncSnapshot, report: object) -> str:
@@ -159,6 +197,23 @@ def finished_words(snap: SyncSnapshot, report: object) -> str:
     if snap.state == OK and isinstance(lost, int) and lost:
         text += "; " + fill(tr("%1 to review"), number(lost))
     return text
+
+
+def finished_detail(snap: SyncSnapshot, report: object) -> str:
+    """The last line's "What happened" beside "Finished": "1 sent, 1 received; 1 to review"."""
+    if snap.state != OK:
+        return status_text(snap)
+    text = fill(tr("%1 sent, %2 received"), number(snap.pushed), number(snap.pulled))
+    lost = getattr(report, "conflicts", 0) or 0
+    if isinstance(lost, int) and lost:
+        text += "; " + fill(tr("%1 to review"), number(lost))
+    return text
+
+
+def started_detail(event: object) -> str:
+    """Why a run started ("you asked", "after your edits"), beside "Started" in the log."""
+    trigger = str(getattr(event, "trigger", "") or "")
+    return tr(_TRIGGERS.get(trigger, trigger))
 
 
 _TRIGGERS = {

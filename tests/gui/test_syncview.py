@@ -170,7 +170,7 @@ def test_sync_log_keeps_the_last_events(qtbot, bridge: SyncBridge) -> None:
     entries = view.model.entries()
     assert len(entries) == 3 and view.model.rowCount() == 3  # the oldest fell off
     assert entries[0].text == "Sending changes"
-    assert entries[1].text == "Receiving changes (lessons) 100 of 100"
+    assert entries[1].text == "Receiving changes: lessons, 100 of 100"
     assert entries[2].text == "Finished: 4 sent, 96 received" and not entries[2].is_error
     deliver(qtbot, bridge, SyncReport(status="offline", pending=2))
     last = view.model.entries()[-1]
@@ -410,13 +410,27 @@ def test_sync_log_reads_one_line_per_step_with_counts_that_add_up(qtbot, bridge:
     assert [e.text for e in view.model.entries()] == [
         "Sync started (you asked)",
         "Connecting",
-        "Sending changes 0 of 1",
-        "Sending changes 1 of 1",
+        "Sending changes",
+        "Sending changes: 1 of 1",
         "Receiving changes",
-        "Receiving changes (lessons): 1 received",
+        "Receiving changes: lessons, 1 received",
         "Checking",
         "Finished: 1 sent, 1 received; 1 to review",
     ]
+    # On screen the Stage column names the step; "What happened" adds to it and never repeats it.
+    shown = [
+        (view.model.data(view.model.index(row, 1)), view.model.data(view.model.index(row, 2)))
+        for row in range(view.model.rowCount())
+    ]
+    assert shown[0] == ("Started", "you asked")
+    assert shown[1:6] == [
+        ("Connecting", ""),
+        ("Sending changes", ""),
+        ("Sending changes", "1 of 1"),
+        ("Receiving changes", ""),
+        ("Receiving changes", "lessons, 1 received"),
+    ]
+    assert shown[-1] == ("Finished", "1 sent, 1 received; 1 to review")
     at = view.model.entries()[0].at.astimezone()
     assert view.model.data(view.model.index(0, 0)) == at.strftime("%H:%M:%S")  # one short line
     assert at.strftime("%Y-%m-%d") in view.model.data(view.model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
