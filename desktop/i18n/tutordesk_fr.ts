@@ -355,8 +355,8 @@
     </message>
     <message>
         <location filename="../syncview/words.py" line="149" />
-        <location filename="../syncview/words.py" line="198" />
-        <location filename="../syncview/words.py" line="209" />
+        <location filename="../syncview/words.py" line="200" />
+        <location filename="../syncview/words.py" line="211" />
         <source>%1 to review</source>
         <translation>%1 à vérifier</translation>
     </message>
@@ -381,82 +381,82 @@
         <translation>L'horloge de ce PC est décalée de %1 ; les modifications sont datées avec l'heure corrigée</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="178" />
-        <source>%1, %2</source>
-        <translation>%1, %2</translation>
-    </message>
-    <message>
-        <location filename="../syncview/words.py" line="186" />
+        <location filename="../syncview/words.py" line="188" />
         <source>Finished: %1 sent, %2 received</source>
         <translation>Terminé : %1 envoyées, %2 reçues</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="172" />
+        <location filename="../syncview/words.py" line="174" />
         <source>%1 of %2</source>
         <translation>%1 sur %2</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="175" />
+        <location filename="../syncview/words.py" line="177" />
         <source>%1 received</source>
         <translation>%1 reçues</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="206" />
+        <location filename="../syncview/words.py" line="180" />
+        <source>%1 (now: %2)</source>
+        <translation>%1 (en cours : %2)</translation>
+    </message>
+    <message>
+        <location filename="../syncview/words.py" line="208" />
         <source>%1 sent, %2 received</source>
         <translation>%1 envoyées, %2 reçues</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="220" />
+        <location filename="../syncview/words.py" line="222" />
         <source>you asked</source>
         <translation>à votre demande</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="221" />
+        <location filename="../syncview/words.py" line="223" />
         <source>after your edits</source>
         <translation>après vos modifications</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="222" />
+        <location filename="../syncview/words.py" line="224" />
         <source>the connection came back</source>
         <translation>la connexion est revenue</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="223" />
+        <location filename="../syncview/words.py" line="225" />
         <source>on schedule</source>
         <translation>programmée</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="224" />
+        <location filename="../syncview/words.py" line="226" />
         <source>at start</source>
         <translation>au démarrage</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="225" />
+        <location filename="../syncview/words.py" line="227" />
         <source>retrying</source>
         <translation>nouvel essai</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="234" />
+        <location filename="../syncview/words.py" line="236" />
         <source>Sync started (%1)</source>
         <translation>Synchronisation lancée (%1)</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="234" />
+        <location filename="../syncview/words.py" line="236" />
         <source>Sync started</source>
         <translation>Synchronisation lancée</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="236" />
+        <location filename="../syncview/words.py" line="238" />
         <source>Not connected; will sync when the server is reachable</source>
         <translation>Hors ligne ; la synchronisation reprendra quand le serveur sera joignable</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="238" />
+        <location filename="../syncview/words.py" line="240" />
         <source>The server is reachable again</source>
         <translation>Le serveur est de nouveau joignable</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="240" />
+        <location filename="../syncview/words.py" line="242" />
         <source>Automatic sync stopped</source>
         <translation>Synchronisation automatique arrêtée</translation>
     </message>
@@ -643,7 +643,7 @@
         <translation>(vide)</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="190" />
+        <location filename="../syncview/words.py" line="192" />
         <location filename="../tests_editor/items.py" line="97" />
         <location filename="../tests_editor/preview.py" line="183" />
         <source>%1: %2</source>

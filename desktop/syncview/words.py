@@ -166,7 +166,9 @@ def table_words(table: str) -> str:
 
 
 def event_detail(entry_stage: str, snap: SyncSnapshot) -> str:
-    """What the sync log adds to a stage's name: the table and how far ("lessons, 100 of 100"), or ""."""
+    """What the sync log adds to a stage's name: how far the run is and the table it is on, or "".
+
+    The counts are the run's so far, not the table's: "251 received (now: test attempts)"."""
     counts = ""
     if snap.total and snap.done:
         counts = fill(tr("%1 of %2"), number(snap.done), number(snap.total))
@@ -175,7 +177,7 @@ def event_detail(entry_stage: str, snap: SyncSnapshot) -> str:
         counts = fill(tr("%1 received"), number(snap.pulled))
     table = table_words(snap.table) if snap.table else ""
     if table and counts:
-        return fill(tr("%1, %2"), table, counts)
+        return fill(tr("%1 (now: %2)"), counts, table)
     return table or counts
 
 

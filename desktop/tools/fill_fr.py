@@ -217,7 +217,7 @@ FRENCH.update({
     "Connected": "Connecté",
     "Stopped": "Arrêt",
     "Status": "État",
-    "%1, %2": "%1, %2",
+    "%1 (now: %2)": "%1 (en cours : %2)",
     "%1 sent, %2 received": "%1 envoyées, %2 reçues",
     "schools": "écoles",
     "people": "personnes",

@@ -5,8 +5,9 @@
 Starts the demo server (`tutordesk devstack up --seed demo --detach`, in a throwaway folder), signs in as the
 demo teacher, lets the first sync run, makes one real conflict (the same lesson title edited here and on the
 server; the server's later edit wins, ours is kept for review), then saves PNGs of the lesson list, the lesson
-editor, its notes, the test editor, the sync status and log, the review-changes view and the trash (with one
-of the teacher's lessons moved there). Stops the server.
+editor, its notes, the test editor, the sync status and log, the review-changes view, the trash (with one
+of the teacher's lessons moved there) and the Profile menu (both demo teachers signed in on this PC). Stops the
+server.
 """
 
 from __future__ import annotations
@@ -92,11 +93,15 @@ def run(out: Path) -> None:
         data_dir, "up", "--seed", "demo", "--detach", "--dir", str(stack_dir), "--port", str(port)
     )
     try:
+        # Teacher 2 first, so the Profile menu lists two accounts and teacher 1 is the last one used.
+        sign_in_and_store(data_dir, info["url"], info["anon_key"], "teacher2@demo.school", "demo-teacher-2")
         profile = sign_in_and_store(
             data_dir, info["url"], info["anon_key"], "teacher1@demo.school", "demo-teacher-1"
         )
         app = build(data_dir, str(profile.user_id))
         window = app.start()
+        if window.profile_menu.controller is None:
+            window.mount_profiles(app)  # the controller does this at start once it wires the menu
         window.resize(1270, 800)
         wait(lambda: app.sync is not None and app.sync.bridge is not None)
         bridge = app.sync.bridge
@@ -132,7 +137,23 @@ def take_all(app: Any, window: Any, info: dict[str, Any], out: Path) -> None:
     trash_one(app, "Greetings")  # teacher1's own lesson, so the trash shows a row to restore
     window.show_page("trash")
     shoot(window, out / "trash.png")
+    window.show_page("lessons")
+    shoot_menu(window, out / "profile-menu.png")
     app.shutdown()
+
+
+def shoot_menu(window: Any, path: Path) -> None:
+    """The Profile menu open over the window: a popup is its own window, so the screen is grabbed."""
+    window.on_profile_menu()
+    settle(1.0)
+    menu = window.profile_menu.geometry()
+    top_left = window.mapToGlobal(window.rect().topLeft())
+    width = max(menu.right() - top_left.x() + 40, 640)
+    height = max(menu.bottom() - top_left.y() + 40, 240)
+    shot = window.screen().grabWindow(0, top_left.x(), top_left.y(), width, height)
+    window.profile_menu.hide()
+    shot.save(str(path))
+    print(f"saved {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", file=sys.stderr)
 
 
 def trash_one(app: Any, title: str) -> None:

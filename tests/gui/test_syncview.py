@@ -170,7 +170,7 @@ def test_sync_log_keeps_the_last_events(qtbot, bridge: SyncBridge) -> None:
     entries = view.model.entries()
     assert len(entries) == 3 and view.model.rowCount() == 3  # the oldest fell off
     assert entries[0].text == "Sending changes"
-    assert entries[1].text == "Receiving changes: lessons, 100 of 100"
+    assert entries[1].text == "Receiving changes: 100 of 100 (now: lessons)"
     assert entries[2].text == "Finished: 4 sent, 96 received" and not entries[2].is_error
     deliver(qtbot, bridge, SyncReport(status="offline", pending=2))
     last = view.model.entries()[-1]
@@ -413,7 +413,7 @@ def test_sync_log_reads_one_line_per_step_with_counts_that_add_up(qtbot, bridge:
         "Sending changes",
         "Sending changes: 1 of 1",
         "Receiving changes",
-        "Receiving changes: lessons, 1 received",
+        "Receiving changes: 1 received (now: lessons)",
         "Checking",
         "Finished: 1 sent, 1 received; 1 to review",
     ]
@@ -428,7 +428,7 @@ def test_sync_log_reads_one_line_per_step_with_counts_that_add_up(qtbot, bridge:
         ("Sending changes", ""),
         ("Sending changes", "1 of 1"),
         ("Receiving changes", ""),
-        ("Receiving changes", "lessons, 1 received"),
+        ("Receiving changes", "1 received (now: lessons)"),
     ]
     assert shown[-1] == ("Finished", "1 sent, 1 received; 1 to review")
     at = view.model.entries()[0].at.astimezone()
