@@ -9,15 +9,18 @@ nothing of it is applied. Every failure is mapped to the tree of `sync.errors`. 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 from typing import Any, Protocol
 
 import httpx
 from postgrest.exceptions import APIError
 from supabase import Client
 
-from localdb.tables import SYNC_COLUMNS, table_spec
+from localdb.tables import TABLE_NAMES, table_spec
 from sync.errors import AuthError, MalformedAnswer, Offline, ServerError, SessionExpired, SyncError
 from sync.rules import canonical
 
@@ -44,6 +47,7 @@ PUSH_STATUSES = frozenset({"applied", "lost", "rejected"})
 _UNREACHABLE = {"502", "503", "504", "520", "521", "522", "523", "524", "530",
                 "PGRST000", "PGRST001", "PGRST002", "PGRST003"}
 _JWT_CODES = {"PGRST301", "PGRST302", "PGRST303"}
+_TABLE_NAMES = frozenset(TABLE_NAMES)
 
 
 @dataclass(frozen=True)
@@ -151,35 +155,54 @@ def _object(data: Any, what: str) -> dict[str, Any]:
     return data
 
 
+#: Postgres' UTC text (`set timezone = 'UTC'` in the sync functions) with six fraction digits, or the canonical
+#: form itself: nearly every timestamp of a pull. Anything else takes the general (slower) path.
+_UTC_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}(?:\+00:00|Z)")
+
+
 def _timestamp(value: Any, what: str) -> str:
+    if isinstance(value, str) and _UTC_TEXT.fullmatch(value):
+        # A first sync has hundreds of thousands of these: cut the text into shape instead of formatting a
+        # datetime (~15x faster); fromisoformat still checks that it names a real moment (no 25:00, no Feb 30).
+        try:
+            datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise MalformedAnswer(f"{what}: bad timestamp {value!r}") from exc
+        return f"{value[:10]}T{value[11:26]}Z"
     try:
         return canonical(value)
     except (TypeError, ValueError, AttributeError) as exc:
         raise MalformedAnswer(f"{what}: bad timestamp {value!r}") from exc
 
 
-def normalise_row(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
-    """The device's wire form: every timestamp column in the canonical text (data-model.md)."""
-    kinds = {**SYNC_COLUMNS, **table_spec(table).columns}
-    out = dict(row)
-    for column, kind in kinds.items():
-        value = out.get(column)
-        if kind == "timestamp" and isinstance(value, str):
-            out[column] = _timestamp(value, f"{table}.{column}")
-    if not isinstance(out.get("id"), str):
+@cache
+def _timestamp_columns(table: str) -> tuple[str, ...]:
+    return tuple(column for column, kind in table_spec(table).all_columns.items() if kind == "timestamp")
+
+
+def _normalise_in_place(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """`normalise_row` on a row this module owns (just decoded from the answer): no copy of it is made."""
+    for column in _timestamp_columns(table):
+        value = row.get(column)
+        if isinstance(value, str):
+            row[column] = _timestamp(value, f"{table}.{column}")
+    if not isinstance(row.get("id"), str):
         raise MalformedAnswer(f"{table}: row without an id")
-    if not isinstance(out.get("field_stamps", {}), dict):
+    if not isinstance(row.get("field_stamps", {}), dict):
         raise MalformedAnswer(f"{table}: field_stamps is not an object")
-    return out
+    return row
+
+
+def normalise_row(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    """The device's wire form: every timestamp column in the canonical text (data-model.md). A new dict."""
+    return _normalise_in_place(table, dict(row))
 
 
 def _known_table(name: Any, what: str) -> str:
     if not isinstance(name, str):
         raise MalformedAnswer(f"{what}: table is {type(name).__name__}")
-    try:
-        table_spec(name)
-    except (KeyError, ValueError) as exc:
-        raise MalformedAnswer(f"{what}: unknown table {name!r}") from exc
+    if name not in _TABLE_NAMES:  # a set, not table_spec's KeyError: this runs once per pulled row
+        raise MalformedAnswer(f"{what}: unknown table {name!r}")
     return name
 
 
@@ -201,7 +224,7 @@ def parse_pull(data: Any) -> PullPage:
     for raw in entries:
         entry = _object(raw, "pull entry")
         table = _known_table(entry.get("t"), "pull entry")
-        rows.append((table, normalise_row(table, _object(entry.get("r"), "pull row"))))
+        rows.append((table, _normalise_in_place(table, _object(entry.get("r"), "pull row"))))
     cursor = obj.get("cursor")
     if cursor is not None and not isinstance(cursor, str):
         raise MalformedAnswer("pull: cursor is not text")
@@ -231,7 +254,7 @@ def _parse_result(obj: Any) -> PushResult:
         table=table,
         id=_field(res, "id", str, "push result"),
         status=str(status),
-        row=normalise_row(table, _object(row, "push row")) if row is not None else None,
+        row=_normalise_in_place(table, _object(row, "push row")) if row is not None else None,
         lost_fields=list(lost),
         reason=res.get("reason") if isinstance(res.get("reason"), str) else None,
         code=res.get("code") if isinstance(res.get("code"), str) else None,
