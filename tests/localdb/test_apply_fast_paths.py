@@ -1,4 +1,4 @@
-"""The fast paths of a first sync give exactly what the general code gives.
+"""The fast paths of a first sync give exactly what the general code gives (and the checksum of P8 too).
 
 `Codec.to_storage` answers the usual value of each kind inline, `dump_json` writes with orjson and falls back to
 the standard encoder, and the transport cuts Postgres' UTC text into the canonical form instead of formatting a
@@ -7,20 +7,24 @@ datetime. Each is compared here with the plain conversion it replaces, on values
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from localdb import apply as apply_module
 from localdb.tables import TABLES
 from localdb.wire import _TO_STORAGE, canonical_timestamp, codec, dump_json
 from sync.errors import MalformedAnswer
 from sync.rules import canonical
 from sync.transport import _timestamp, parse_pull
+from tests.localdb.mirror_helpers import merge_fieldwise, open_mirror, wire_row
 
 TEXT = st.text(max_size=8)
 # No NaN or infinity inside a value: JSON has none, and orjson writes them as null (see the test below).
@@ -166,3 +170,17 @@ def test_nan_inside_a_value_is_written_as_null() -> None:
     server answer or repository write carries one; a NaN on its own still goes through the standard encoder."""
     assert dump_json([float("nan"), 1]) == "[null,1]"
     assert math.isnan(json.loads(dump_json(float("nan"))))
+
+
+@pytest.mark.parametrize("slice_size", [1, 2, 5, 10_000])
+def test_the_checksum_hashes_the_ids_in_slices_as_one_joined_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, slice_size: int
+) -> None:
+    """P8 compares this with the server's md5 of the joined ids: slicing must not change a byte of it."""
+    monkeypatch.setattr(apply_module, "_CHECKSUM_SLICE", slice_size)
+    with open_mirror(tmp_path) as mirror:
+        rows = [wire_row("lessons", title=f"L{i}") for i in range(5)]
+        mirror.apply_page([("lessons", r) for r in rows], "e:1:5", merge_fieldwise)
+        ids = sorted(r["id"] for r in rows)
+        assert mirror.table_checksum("lessons") == (5, hashlib.md5(",".join(ids).encode()).hexdigest())
+        assert mirror.table_checksum("notes") == (0, hashlib.md5(b"").hexdigest())
