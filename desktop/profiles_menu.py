@@ -91,6 +91,7 @@ class ProfilesMenu(QMenu):
 
     def __init__(self, window: Any, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("&Profile"), parent or window)
+        self.setAccessibleName(self.tr("Profiles on this PC"))
         self.main_window = window
         self.controller: Any = None
         self.group = QActionGroup(self)

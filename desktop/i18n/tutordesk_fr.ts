@@ -69,68 +69,114 @@
         <translation>La ligne a été supprimée</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="128" />
+        <location filename="../syncview/review.py" line="66" />
+        <source>code</source>
+        <extracomment>Column names as a teacher knows them from the editor; others lose their underscores.</extracomment>
+        <translation>code</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="67" />
+        <source>title</source>
+        <translation>titre</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="68" />
+        <source>description</source>
+        <translation>description</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="69" />
+        <source>type</source>
+        <translation>type</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="70" />
+        <source>difficulty</source>
+        <translation>difficulté</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="71" />
+        <source>active</source>
+        <translation>active</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="72" />
+        <source>published</source>
+        <translation>publiée</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="73" />
+        <source>cover</source>
+        <translation>couverture</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="75" />
+        <source>name</source>
+        <translation>nom</translation>
+    </message>
+    <message>
+        <location filename="../syncview/review.py" line="148" />
         <source>School</source>
         <extracomment>Table names as a person says them.</extracomment>
         <translation>École</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="129" />
+        <location filename="../syncview/review.py" line="149" />
         <source>Person</source>
         <translation>Personne</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="130" />
+        <location filename="../syncview/review.py" line="150" />
         <source>Settings</source>
         <translation>Paramètres</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="131" />
+        <location filename="../syncview/review.py" line="151" />
         <source>Class</source>
         <translation>Classe</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="132" />
+        <location filename="../syncview/review.py" line="152" />
         <source>Class member</source>
         <translation>Membre de classe</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="133" />
+        <location filename="../syncview/review.py" line="153" />
         <source>Media</source>
         <translation>Média</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="134" />
+        <location filename="../syncview/review.py" line="154" />
         <source>Lesson</source>
         <translation>Leçon</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="135" />
+        <location filename="../syncview/review.py" line="155" />
         <source>Note</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="136" />
+        <location filename="../syncview/review.py" line="156" />
         <source>Test</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="137" />
+        <location filename="../syncview/review.py" line="157" />
         <source>Test item</source>
         <translation>Élément de test</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="138" />
+        <location filename="../syncview/review.py" line="158" />
         <source>Test attempt</source>
         <translation>Passage de test</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="139" />
+        <location filename="../syncview/review.py" line="159" />
         <source>Practice session</source>
         <translation>Séance d'entraînement</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="140" />
+        <location filename="../syncview/review.py" line="160" />
         <source>Audit entry</source>
         <translation>Entrée du journal d'audit</translation>
     </message>
@@ -580,6 +626,7 @@
         <translation>identifiant de la vidéo ou chemin du fichier</translation>
     </message>
     <message>
+        <location filename="../syncview/review.py" line="74" />
         <location filename="../tests_editor/forms.py" line="190" />
         <source>text</source>
         <translation>texte</translation>
@@ -1020,93 +1067,93 @@
 <context>
     <name>LessonList</name>
     <message>
-        <location filename="../lessons/page.py" line="85" />
+        <location filename="../lessons/page.py" line="57" />
         <source>Search titles, descriptions and notes</source>
-        <extracomment>Searches start at this many characters: a single letter matches most of a big list and is the slowest. Typing bursts are coalesced: the first key after a pause searches at once, later ones wait this long.</extracomment>
+        <extracomment>Searches start at this many characters: a one-letter prefix has no prefix index of its own, so the search table merges every word with that first letter (60-130 ms at 100,000 lessons, bench/bench_search.py).</extracomment>
         <translation>Rechercher dans les titres, descriptions et notes</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="86" />
+        <location filename="../lessons/page.py" line="58" />
         <source>Search lessons</source>
         <translation>Rechercher des leçons</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="89" />
+        <location filename="../lessons/page.py" line="61" />
         <source>Filter by type</source>
         <translation>Filtrer par type</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="90" />
+        <location filename="../lessons/page.py" line="62" />
         <source>All types</source>
         <translation>Tous les types</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="93" />
+        <location filename="../lessons/page.py" line="65" />
         <source>Filter by difficulty</source>
         <translation>Filtrer par difficulté</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="94" />
+        <location filename="../lessons/page.py" line="66" />
         <source>Any difficulty</source>
         <translation>Toute difficulté</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="95" />
+        <location filename="../lessons/page.py" line="67" />
         <source>Difficulty %1</source>
         <translation>Difficulté %1</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="98" />
+        <location filename="../lessons/page.py" line="70" />
         <source>Filter by state</source>
         <translation>Filtrer par état</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="100" />
+        <location filename="../lessons/page.py" line="72" />
         <source>Published and drafts</source>
         <translation>Publiées et brouillons</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="101" />
+        <location filename="../lessons/page.py" line="73" />
         <source>Published</source>
         <translation>Publiée</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="102" />
+        <location filename="../lessons/page.py" line="74" />
         <source>Drafts</source>
         <translation>Brouillons</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="105" />
+        <location filename="../lessons/page.py" line="77" />
         <source>Type at least two letters to search.</source>
         <translation>Tapez au moins deux lettres pour chercher.</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="108" />
+        <location filename="../lessons/page.py" line="80" />
         <source>Number of lessons</source>
         <translation>Nombre de leçons</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="110" />
+        <location filename="../lessons/page.py" line="82" />
         <source>Lessons in trash</source>
         <translation>Leçons dans la corbeille</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="110" />
+        <location filename="../lessons/page.py" line="82" />
         <source>Lessons</source>
         <translation>Leçons</translation>
     </message>
     <message numerus="yes">
-        <location filename="../lessons/page.py" line="185" />
+        <location filename="../lessons/page.py" line="157" />
         <source>%n lesson(s) in the trash</source>
         <translation><numerusform>%n leçon dans la corbeille</numerusform><numerusform>%n leçons dans la corbeille</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../lessons/page.py" line="186" />
+        <location filename="../lessons/page.py" line="158" />
         <source>%n lesson(s)</source>
         <translation><numerusform>%n leçon</numerusform><numerusform>%n leçons</numerusform></translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="190" />
+        <location filename="../lessons/page.py" line="162" />
         <source>The list could not be read from the data file on this PC.</source>
         <translation>La liste n'a pas pu être lue dans le fichier de données de ce PC.</translation>
     </message>
@@ -1114,67 +1161,67 @@
 <context>
     <name>LessonTableModel</name>
     <message>
-        <location filename="../lessons/model.py" line="40" />
+        <location filename="../lessons/model.py" line="41" />
         <source>Code</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="41" />
+        <location filename="../lessons/model.py" line="42" />
         <source>Title</source>
         <translation>Titre</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="42" />
+        <location filename="../lessons/model.py" line="43" />
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="43" />
+        <location filename="../lessons/model.py" line="44" />
         <source>Difficulty</source>
         <translation>Difficulté</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="44" />
+        <location filename="../lessons/model.py" line="45" />
         <source>Status</source>
         <translation>État</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="45" />
+        <location filename="../lessons/model.py" line="46" />
         <source>Last changed</source>
         <translation>Modifiée le</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="48" />
+        <location filename="../lessons/model.py" line="49" />
         <source>Word</source>
         <translation>Mot</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="49" />
+        <location filename="../lessons/model.py" line="50" />
         <source>Sentence</source>
         <translation>Phrase</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="50" />
+        <location filename="../lessons/model.py" line="51" />
         <source>Freestyle</source>
         <translation>Libre</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="229" />
+        <location filename="../lessons/model.py" line="257" />
         <source>In trash</source>
         <translation>Dans la corbeille</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="231" />
+        <location filename="../lessons/model.py" line="259" />
         <source>Published</source>
         <translation>Publiée</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="233" />
+        <location filename="../lessons/model.py" line="261" />
         <source>Draft</source>
         <translation>Brouillon</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="235" />
+        <location filename="../lessons/model.py" line="263" />
         <source>Inactive</source>
         <translation>Inactive</translation>
     </message>
@@ -1182,33 +1229,33 @@
 <context>
     <name>LessonsPage</name>
     <message>
-        <location filename="../lessons/page.py" line="222" />
-        <location filename="../lessons/page.py" line="223" />
+        <location filename="../lessons/page.py" line="199" />
+        <location filename="../lessons/page.py" line="200" />
         <source>New lesson</source>
         <translation>Nouvelle leçon</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="224" />
+        <location filename="../lessons/page.py" line="201" />
         <source>Move to trash</source>
         <translation>Mettre à la corbeille</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="225" />
+        <location filename="../lessons/page.py" line="202" />
         <source>Move the selected lesson to the trash</source>
         <translation>Mettre la leçon choisie à la corbeille</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="289" />
+        <location filename="../lessons/page.py" line="266" />
         <source>Moved to the trash. Restore it from the Trash.</source>
         <translation>Mise à la corbeille. Vous pouvez la restaurer depuis la Corbeille.</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="296" />
+        <location filename="../lessons/page.py" line="273" />
         <source>TutorDesk</source>
         <translation>TutorDesk</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="296" />
+        <location filename="../lessons/page.py" line="273" />
         <source>Not done: %1</source>
         <translation>Non effectué : %1</translation>
     </message>
@@ -1408,80 +1455,85 @@
         <translation>&amp;Profil</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="99" />
+        <location filename="../profiles_menu.py" line="94" />
+        <source>Profiles on this PC</source>
+        <translation>Profils sur ce PC</translation>
+    </message>
+    <message>
+        <location filename="../profiles_menu.py" line="100" />
         <source>Sign in as someone &amp;else…</source>
         <translation>Se connecter avec un &amp;autre compte…</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="101" />
+        <location filename="../profiles_menu.py" line="102" />
         <source>Sign &amp;out</source>
         <translation>Se &amp;déconnecter</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="144" />
+        <location filename="../profiles_menu.py" line="145" />
         <source>%1 — Signed out: sign in again</source>
         <translation>%1 — Déconnecté : reconnectez-vous</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="149" />
+        <location filename="../profiles_menu.py" line="150" />
         <source>This profile is open</source>
         <translation>Ce profil est ouvert</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="149" />
+        <location filename="../profiles_menu.py" line="150" />
         <source>Open this profile's lessons</source>
         <translation>Ouvrir les leçons de ce profil</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="191" />
-        <location filename="../profiles_menu.py" line="215" />
+        <location filename="../profiles_menu.py" line="192" />
+        <location filename="../profiles_menu.py" line="216" />
         <source>Unsaved changes</source>
         <translation>Modifications non enregistrées</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="192" />
+        <location filename="../profiles_menu.py" line="193" />
         <source>This lesson has changes that are not saved. Save them before switching profile?</source>
         <translation>Cette leçon a des modifications non enregistrées. Les enregistrer avant de changer de profil ?</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="216" />
+        <location filename="../profiles_menu.py" line="217" />
         <source>The test has changes that are not saved. Switch anyway and lose them?</source>
         <translation>Le test a des modifications non enregistrées. Changer quand même et les perdre ?</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="233" />
-        <location filename="../profiles_menu.py" line="243" />
-        <location filename="../profiles_menu.py" line="246" />
+        <location filename="../profiles_menu.py" line="234" />
+        <location filename="../profiles_menu.py" line="244" />
+        <location filename="../profiles_menu.py" line="247" />
         <source>Sign out</source>
         <translation>Se déconnecter</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="234" />
+        <location filename="../profiles_menu.py" line="235" />
         <source>Sign out of %1 on this PC?</source>
         <translation>Se déconnecter de %1 sur ce PC ?</translation>
     </message>
     <message numerus="yes">
-        <location filename="../profiles_menu.py" line="237" />
+        <location filename="../profiles_menu.py" line="238" />
         <source>Your lessons stay on this PC, and %Ln change(s) not sent yet stay with them: they are sent after you sign in again. You can keep working offline meanwhile.</source>
         <translation><numerusform>Vos leçons restent sur ce PC, ainsi que %Ln modification pas encore envoyée : elle sera envoyée quand vous vous reconnecterez. Vous pouvez continuer à travailler hors ligne en attendant.</numerusform><numerusform>Vos leçons restent sur ce PC, ainsi que %Ln modifications pas encore envoyées : elles seront envoyées quand vous vous reconnecterez. Vous pouvez continuer à travailler hors ligne en attendant.</numerusform></translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="262" />
+        <location filename="../profiles_menu.py" line="263" />
         <source>Signing out…</source>
         <translation>Déconnexion…</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="274" />
+        <location filename="../profiles_menu.py" line="275" />
         <source>Signing out did not work; try again. Your work is safe on this PC.</source>
         <translation>La déconnexion n'a pas fonctionné ; réessayez. Votre travail est en sécurité sur ce PC.</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="278" />
+        <location filename="../profiles_menu.py" line="279" />
         <source>Signed out of %1: sign in again to sync</source>
         <translation>Déconnecté de %1 : reconnectez-vous pour synchroniser</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="279" />
+        <location filename="../profiles_menu.py" line="280" />
         <source>Signed out. Your lessons and unsent changes stay on this PC.</source>
         <translation>Déconnecté. Vos leçons et les modifications non envoyées restent sur ce PC.</translation>
     </message>
@@ -1628,32 +1680,32 @@
 <context>
     <name>TrashPage</name>
     <message>
-        <location filename="../lessons/page.py" line="313" />
+        <location filename="../lessons/page.py" line="295" />
         <source>Restore</source>
         <translation>Restaurer</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="314" />
+        <location filename="../lessons/page.py" line="296" />
         <source>Restore the selected lesson</source>
         <translation>Restaurer la leçon choisie</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="316" />
+        <location filename="../lessons/page.py" line="298" />
         <source>Deleted lessons stay here. Restoring one brings it back on every device.</source>
         <translation>Les leçons supprimées restent ici. En restaurer une la ramène sur tous les appareils.</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="334" />
+        <location filename="../lessons/page.py" line="316" />
         <source>Restored. It is back in Lessons.</source>
         <translation>Restaurée. Elle est de retour dans Leçons.</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="339" />
+        <location filename="../lessons/page.py" line="321" />
         <source>TutorDesk</source>
         <translation>TutorDesk</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="339" />
+        <location filename="../lessons/page.py" line="321" />
         <source>Not restored: %1</source>
         <translation>Non restaurée : %1</translation>
     </message>
@@ -1661,18 +1713,18 @@
 <context>
     <name>TutorDeskApp</name>
     <message>
-        <location filename="../app.py" line="110" />
+        <location filename="../app.py" line="113" />
         <source>Offline profile (this PC only)</source>
         <extracomment>If the list's first page is slow to come, the rest of the start-up does not wait longer than this.</extracomment>
         <translation>Profil hors ligne (ce PC uniquement)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="111" />
+        <location filename="../app.py" line="114" />
         <source>Signed in as %s</source>
         <translation>Connecté en tant que %s</translation>
     </message>
     <message>
-        <location filename="../app.py" line="156" />
+        <location filename="../app.py" line="159" />
         <source>The local data file of this profile is damaged. To keep it from getting worse, TutorDesk saves nothing more into it and does not sync: you can still read what it shows, but it may be incomplete, and changes you make now are not kept.
 
 Close TutorDesk and open it again: the damaged file will be set aside (kept, not deleted) and a fresh one made. Lessons that were synced come back at the next sync; changes not yet sent stay in the kept file.</source>
@@ -1681,17 +1733,17 @@ Close TutorDesk and open it again: the damaged file will be set aside (kept, not
 Fermez TutorDesk et rouvrez-le : le fichier endommagé sera mis de côté (gardé, pas supprimé) et un nouveau sera créé. Les leçons synchronisées reviendront à la prochaine synchronisation ; les modifications pas encore envoyées restent dans le fichier gardé.</translation>
     </message>
     <message>
-        <location filename="../app.py" line="162" />
+        <location filename="../app.py" line="165" />
         <source>Damaged data file: nothing is saved. Restart TutorDesk.</source>
         <translation>Fichier de données endommagé : rien n'est enregistré. Redémarrez TutorDesk.</translation>
     </message>
     <message>
-        <location filename="../app.py" line="163" />
+        <location filename="../app.py" line="166" />
         <source>Data file problem</source>
         <translation>Problème de fichier de données</translation>
     </message>
     <message>
-        <location filename="../app.py" line="175" />
+        <location filename="../app.py" line="178" />
         <source>Test</source>
         <translation>Test</translation>
     </message>
@@ -1732,58 +1784,58 @@ Fermez TutorDesk et rouvrez-le : le fichier endommagé sera mis de côté (gard�
         <translation>Journal de synchronisation</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="189" />
+        <location filename="../syncview/review.py" line="209" />
         <source>There is no value of yours to re-apply here.</source>
         <extracomment>What names a row for a person, per table (the rest show the start of their id).</extracomment>
         <translation>Il n'y a ici aucune valeur à vous à réappliquer.</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="198" />
+        <location filename="../syncview/review.py" line="218" />
         <source>This row is no longer on this PC, so the value cannot be re-applied.</source>
         <translation>Cette ligne n'est plus sur ce PC : la valeur ne peut pas être réappliquée.</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="232" />
+        <location filename="../syncview/review.py" line="252" />
         <source>Changes to review</source>
         <translation>Modifications à vérifier</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="242" />
+        <location filename="../syncview/review.py" line="262" />
         <source>Re-apply my value</source>
         <translation>Réappliquer ma valeur</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="243" />
+        <location filename="../syncview/review.py" line="263" />
         <source>Write your value again; it is sent with the next sync.</source>
         <translation>Réécrire votre valeur ; elle sera envoyée à la prochaine synchronisation.</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="244" />
+        <location filename="../syncview/review.py" line="264" />
         <source>Dismiss</source>
         <translation>Ignorer</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="245" />
+        <location filename="../syncview/review.py" line="265" />
         <source>Keep the value that won and remove this line.</source>
         <translation>Garder la valeur retenue et retirer cette ligne.</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="256" />
+        <location filename="../syncview/review.py" line="276" />
         <source>Values that lost to another edit or were refused by the server are kept here. Nothing you typed is lost.</source>
         <translation>Les valeurs écartées par une autre modification ou refusées par le serveur sont gardées ici. Rien de ce que vous avez saisi n'est perdu.</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="300" />
+        <location filename="../syncview/review.py" line="320" />
         <source>Nothing to review.</source>
         <translation>Rien à vérifier.</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="314" />
+        <location filename="../syncview/review.py" line="334" />
         <source>Done.</source>
         <translation>C'est fait.</translation>
     </message>
     <message>
-        <location filename="../syncview/review.py" line="326" />
+        <location filename="../syncview/review.py" line="346" />
         <source>That did not work: %1. Try again after the sync.</source>
         <translation>Cela n'a pas fonctionné : %1. Réessayez après la synchronisation.</translation>
     </message>

@@ -61,6 +61,25 @@ _KIND_WORDS = {
 _Index = QModelIndex | QPersistentModelIndex
 
 
+#: Column names as a teacher knows them from the editor; others lose their underscores.
+FIELD_WORDS = {
+    "lesson_code": QT_TRANSLATE_NOOP("", "code"),
+    "title": QT_TRANSLATE_NOOP("", "title"),
+    "description": QT_TRANSLATE_NOOP("", "description"),
+    "lesson_type": QT_TRANSLATE_NOOP("", "type"),
+    "difficulty": QT_TRANSLATE_NOOP("", "difficulty"),
+    "is_active": QT_TRANSLATE_NOOP("", "active"),
+    "is_published": QT_TRANSLATE_NOOP("", "published"),
+    "cover_media_id": QT_TRANSLATE_NOOP("", "cover"),
+    "body": QT_TRANSLATE_NOOP("", "text"),
+    "full_name": QT_TRANSLATE_NOOP("", "name"),
+}
+
+
+def field_words(field: str) -> str:
+    return words.tr(FIELD_WORDS.get(field, field.replace("_", " ")))
+
+
 def _show(value: Any) -> str:
     if value is None:
         return "—"
@@ -72,7 +91,7 @@ def _show(value: Any) -> str:
 def _values(values: dict[str, Any], fields: Sequence[str]) -> str:
     if len(fields) == 1:
         return _show(values.get(fields[0]))
-    return "; ".join(f"{f}: {_show(values.get(f))}" for f in fields)
+    return "; ".join(f"{field_words(f)}: {_show(values.get(f))}" for f in fields)
 
 
 class ConflictModel(QAbstractTableModel):
@@ -110,12 +129,13 @@ class ConflictModel(QAbstractTableModel):
             return None
         c = self._rows[index.row()]
         fields = list(c.fields)
-        reason = c.reason or _KIND_WORDS.get(c.kind, c.kind)
+        # The server's own words say why it refused a row; for the other kinds the kind's words (translated) do.
+        reason = (c.reason if c.kind == "rejected" else None) or _KIND_WORDS.get(c.kind, c.reason or c.kind)
         cells = (
             _local_time(c.created_at),
             words.tr(TABLE_WORDS.get(c.table, c.table)),
             self._labels.get((c.table, c.row_id)) or c.row_id[:8],
-            ", ".join(fields),
+            ", ".join(field_words(f) for f in fields),
             _values(c.local_values, fields),
             _values(c.winning_values, fields),
             words.tr(reason),

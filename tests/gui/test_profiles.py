@@ -112,6 +112,9 @@ def test_menu_lists_the_profiles_and_switching_opens_each_ones_mirror(
     assert menu_texts(first) == {ann.user_id: (ann.email, True), bob.user_id: (bob.email, False)}
     assert first.window.profile_menu.sign_out_action.isEnabled()
     assert first.window.actions_by_name["profile_menu"].shortcut().toString() == PROFILE_MENU_SHORTCUT
+    first.window.actions_by_name["profile_menu"].trigger()  # what the shortcut does
+    qtbot.waitUntil(first.window.profile_menu.isVisible)
+    first.window.profile_menu.hide()
     new_lesson(qtbot, first, "Ann's lesson")
 
     second = switch(qtbot, first, bob, windows)
