@@ -56,10 +56,13 @@ class TutorDeskApp(QObject):
         self.reporter = reporter
         self.sync: Any = None  # desktop.syncwire.SyncWiring once mounted
         self.runner = DbRunner(mirror.connect, self)
+        # The lists' totals (a full pass over the matches) on a thread of their own, so a count never holds
+        # up the next keystroke's page; read-only, so it never competes for the write lock.
+        self.counter = DbRunner(mirror.connect, self, name="tutordesk-count")
         self._gui_conn: sqlite3.Connection | None = None
         self.author: Author | None = None
-        self.lessons_page = LessonsPage(self.runner, self.gui_conn)
-        self.trash_page = TrashPage(self.runner, self.gui_conn)
+        self.lessons_page = LessonsPage(self.runner, self.gui_conn, counter=self.counter)
+        self.trash_page = TrashPage(self.runner, self.gui_conn, counter=self.counter)
         self.window = MainWindow(self.lessons_page, self.trash_page)
         if ICON.exists():
             self.window.setWindowIcon(QIcon(str(ICON)))
@@ -259,6 +262,7 @@ class TutorDeskApp(QObject):
         if self.sync is not None:
             self.sync.shutdown()
         self.runner.shutdown()
+        self.counter.shutdown()
         self.mirror.close()  # first: it stops a whole-file check still reading
         self.lessons_page.list.model.close()
         self.trash_page.list.model.close()

@@ -69,12 +69,18 @@ class DbRunner(QObject):
     sig_idle = Signal()
     """Every submitted job has answered. No arguments."""
 
-    def __init__(self, connect: Callable[[], sqlite3.Connection], parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        connect: Callable[[], sqlite3.Connection],
+        parent: QObject | None = None,
+        *,
+        name: str = "tutordesk-db",
+    ) -> None:
         super().__init__(parent)
         self._ids = itertools.count(1)
         self._callbacks: dict[int, tuple[OnDone | None, OnError | None]] = {}
         self._thread = QThread()
-        self._thread.setObjectName("tutordesk-db")
+        self._thread.setObjectName(name)
         self._worker = _DbWorker(connect)
         self._worker.moveToThread(self._thread)
         self._sig_job.connect(self._worker.on_job)

@@ -1,6 +1,7 @@
 """The lesson list's table model: it never holds the whole table.
 
-The first page and the total come from the database thread (a search must not stall typing); later pages come
+The first page comes from the database thread and the total from the counting thread (a search must not stall
+typing, and a count must not hold up the next keystroke's page); later pages come
 through Qt's `canFetchMore`/`fetchMore` as the view scrolls, read on the GUI thread from a read connection
 (reads of a page of 200 rows by index take well under a frame, and WAL readers never wait for a writer)."""
 
@@ -82,10 +83,17 @@ class LessonTableModel(QAbstractTableModel):
     """The list could not be read (a damaged data file); what is shown stays as it was. No arguments."""
 
     def __init__(
-        self, runner: DbRunner, read_conn: Callable[[], sqlite3.Connection], parent: QObject | None = None
+        self,
+        runner: DbRunner,
+        read_conn: Callable[[], sqlite3.Connection],
+        parent: QObject | None = None,
+        *,
+        counter: DbRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self._runner = runner
+        self._counter = counter or runner
+        self._page_in_flight = False
         self._read_conn_factory = read_conn
         self._read_conn: sqlite3.Connection | None = None
         self._rows: list[store.LessonRow] = []
@@ -109,34 +117,65 @@ class LessonTableModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Ask the database thread for the first page, then for the total; stale answers are dropped.
+        """Ask for the first page, then for the total; at most one page query is on its way at a time.
 
-        The page comes first so the list changes as soon as it can; the count (a full pass over the
-        matches) follows in its own job and only updates the words under the list.
+        Latest wins: a keystroke while a page query runs only marks it stale; when it answers, the newest
+        filter is asked for at once (no fixed debounce delay, and no queue of searches nobody will see).
+        The count (a full pass over the matches) is asked once the page is shown, on the counting thread,
+        so it never holds up the next keystroke's page; it only updates the words under the list.
         """
         self._generation += 1
-        generation, flt = self._generation, self._filter
         self.loading = True
+        if not self._page_in_flight:
+            self._ask_page()
+
+    def _ask_page(self) -> None:
+        generation, flt = self._generation, self._filter
 
         def page(conn: sqlite3.Connection) -> list[store.LessonRow] | None:
-            # A newer keystroke already asked again: skip the work instead of queueing behind it.
+            # A newer keystroke arrived while this job waited: skip the work; the answer asks again.
             if generation != self._generation:
                 return None
             return store.list_lessons(conn, flt, limit=PAGE_SIZE, offset=0)
 
-        def count(conn: sqlite3.Connection) -> int | None:
-            return None if generation != self._generation else store.count_lessons(conn, flt)
-
+        self._page_in_flight = True
         self._runner.submit(
             page,
             lambda rows: self._on_first_page(generation, rows),
-            lambda error: self._on_read_error(generation, error),
+            lambda error: self._on_page_error(generation, error),
         )
-        self._runner.submit(
+
+    def _ask_count(self, generation: int) -> None:
+        flt = self._filter
+
+        def count(conn: sqlite3.Connection) -> int | None:
+            return None if generation != self._generation else store.count_lessons(conn, flt)
+
+        self._counter.submit(
             count,
             lambda total: self._on_total(generation, total),
             lambda error: self._on_read_error(generation, error),
         )
+
+    def _on_first_page(self, generation: int, rows: list[store.LessonRow] | None) -> None:
+        self._page_in_flight = False
+        if rows is None or generation != self._generation:
+            self._ask_page()  # the filter changed meanwhile: showing this answer would flicker
+            return
+        self.beginResetModel()
+        self._rows = list(rows)
+        # Until the count arrives, a full page means "maybe more".
+        self._total = len(self._rows) + (1 if len(self._rows) == PAGE_SIZE else 0)
+        self.endResetModel()
+        self.sig_page.emit(len(self._rows))
+        self._ask_count(generation)
+
+    def _on_page_error(self, generation: int, error: BaseException) -> None:
+        self._page_in_flight = False
+        if generation != self._generation:
+            self._ask_page()
+            return
+        self._on_read_error(generation, error)
 
     def _on_read_error(self, generation: int, error: BaseException) -> None:
         if generation != self._generation:
@@ -144,23 +183,12 @@ class LessonTableModel(QAbstractTableModel):
         if not isinstance(error, sqlite3.DatabaseError):
             raise error  # a bug, not the file: the error reporter shows it
         log.error("the lesson list could not be read: %s", error)
-        self._generation += 1  # the other half of this query (page or count) is dropped too
         self._stop_paging()
 
     def _stop_paging(self) -> None:
         self._total = len(self._rows)
         self.loading = False
         self.sig_failed.emit()
-
-    def _on_first_page(self, generation: int, rows: list[store.LessonRow] | None) -> None:
-        if rows is None or generation != self._generation:
-            return  # a newer query is on its way; showing this one would flicker
-        self.beginResetModel()
-        self._rows = list(rows)
-        # Until the count arrives, a full page means "maybe more".
-        self._total = len(self._rows) + (1 if len(self._rows) == PAGE_SIZE else 0)
-        self.endResetModel()
-        self.sig_page.emit(len(self._rows))
 
     def _on_total(self, generation: int, total: int | None) -> None:
         if total is None or generation != self._generation:

@@ -6,7 +6,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelection, QTimer, Signal, Slot
+from PySide6.QtCore import QItemSelection, Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,38 +32,9 @@ from desktop.workers import DbRunner
 
 log = logging.getLogger(__name__)
 
-#: Searches start at this many characters: a single letter matches most of a big list and is the slowest.
+#: Searches start at this many characters: a one-letter prefix has no prefix index of its own, so the search
+#: table merges every word with that first letter (60-130 ms at 100,000 lessons, bench/bench_search.py).
 MIN_SEARCH = 2
-#: Typing bursts are coalesced: the first key after a pause searches at once, later ones wait this long.
-SEARCH_DEBOUNCE_MS = 150
-
-
-class SearchDebouncer:
-    """Leading and trailing edge: an isolated keystroke searches at once, a burst searches once at its end."""
-
-    def __init__(self, run: Callable[[], None], parent: QWidget, delay_ms: int = SEARCH_DEBOUNCE_MS) -> None:
-        self._run = run
-        self._timer = QTimer(parent)  # dies with its widget, so it never fires into a deleted one
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(delay_ms)
-        self._timer.timeout.connect(self._on_timeout)
-        self._pending = False
-
-    def trigger(self) -> None:
-        if self._timer.isActive():
-            self._pending = True
-            self._timer.start()
-            return
-        self._run()
-        self._timer.start()
-
-    def _on_timeout(self) -> None:
-        if self._pending:
-            self._pending = False
-            self._run()
-            self._timer.start()
-
-
 class LessonList(QWidget):
     """Search box, filters and the paged table; shared by the Lessons and the Trash pages."""
 
@@ -77,10 +48,11 @@ class LessonList(QWidget):
         *,
         trash: bool,
         parent: QWidget | None = None,
+        counter: DbRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.trash = trash
-        self.model = LessonTableModel(runner, read_conn, self)
+        self.model = LessonTableModel(runner, read_conn, self, counter=counter)
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search titles, descriptions and notes"))
         self.search.setAccessibleName(self.tr("Search lessons"))
@@ -123,7 +95,6 @@ class LessonList(QWidget):
         for column, width in ((0, 65), (2, 75), (3, 70), (4, 75), (5, stamp_width)):
             self.table.setColumnWidth(column, width)
         self._layout()
-        self._debouncer = SearchDebouncer(self.on_search_typed, self)
         self.search.textChanged.connect(self.on_search_text)
         for combo in (self.type_filter, self.level_filter, self.published_filter):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
@@ -172,7 +143,8 @@ class LessonList(QWidget):
     @Slot(str)
     def on_search_text(self, text: str) -> None:
         self.search_hint.setVisible(0 < len(text.strip()) < MIN_SEARCH)
-        self._debouncer.trigger()
+        # Every keystroke searches at once: the model keeps at most one query on its way (latest wins).
+        self.on_search_typed()
 
     @Slot()
     def on_search_typed(self) -> None:
@@ -213,11 +185,16 @@ class LessonsPage(QWidget):
     """The person changed a lesson (saved, deleted or restored): the sync scheduler should hear of it."""
 
     def __init__(
-        self, runner: DbRunner, read_conn: Callable[[], sqlite3.Connection], parent: QWidget | None = None
+        self,
+        runner: DbRunner,
+        read_conn: Callable[[], sqlite3.Connection],
+        parent: QWidget | None = None,
+        *,
+        counter: DbRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self._runner = runner
-        self.list = LessonList(runner, read_conn, trash=False)
+        self.list = LessonList(runner, read_conn, trash=False, counter=counter)
         self.editor = LessonEditor(runner)
         self.new_button = QPushButton(self.tr("New lesson"))
         self.new_button.setAccessibleName(self.tr("New lesson"))
@@ -304,11 +281,16 @@ class TrashPage(QWidget):
     """A lesson was restored. No arguments."""
 
     def __init__(
-        self, runner: DbRunner, read_conn: Callable[[], sqlite3.Connection], parent: QWidget | None = None
+        self,
+        runner: DbRunner,
+        read_conn: Callable[[], sqlite3.Connection],
+        parent: QWidget | None = None,
+        *,
+        counter: DbRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self._runner = runner
-        self.list = LessonList(runner, read_conn, trash=True)
+        self.list = LessonList(runner, read_conn, trash=True, counter=counter)
         self.list.published_filter.hide()
         self.restore_button = QPushButton(self.tr("Restore"))
         self.restore_button.setAccessibleName(self.tr("Restore the selected lesson"))

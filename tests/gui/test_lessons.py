@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QCheckBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.app import TutorDeskApp
+from desktop.lessons import data
 from localdb import queries
 from tests.gui.conftest import add_lessons, wait_list
 
@@ -275,3 +278,27 @@ def test_the_page_comes_before_the_count_and_search_results_are_in_title_order(
     shown = [lst.model.index(row, 1).data() for row in range(lst.model.rowCount())]
     assert shown == ["Fractions", "French verbs", "frogs", "fruit salad"]
     assert lst.count_label.text() == "4 lesson(s)"
+
+
+def test_fast_typing_keeps_one_search_on_its_way_and_shows_only_the_last(
+    qtbot: QtBot, app: TutorDeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_lessons(app, ["Fractions", "Fruit names", "Fresh water"])
+    lst = app.lessons_page.list
+    lst.apply_filter()
+    wait_list(qtbot, app, 3)
+    asked: list[str] = []
+    real_list = data.list_lessons
+
+    def counting_list(conn: Any, flt: data.LessonFilter, **page: int) -> list[data.LessonRow]:
+        asked.append(flt.text)
+        return real_list(conn, flt, **page)
+
+    monkeypatch.setattr(data, "list_lessons", counting_list)
+    shown: list[str] = []
+    lst.model.sig_page.connect(lambda _rows: shown.append(lst.model.current_filter.text))
+    qtbot.keyClicks(lst.search, "fractions")  # nine keys, no event loop turn between them
+    wait_list(qtbot, app, 1)
+    assert shown == ["fractions"]  # no stale list flashes by
+    assert len(asked) <= 2 and asked[-1] == "fractions"  # not one query per key: the newest wins
+    assert lst.model.index(0, 1).data() == "Fractions"
