@@ -67,16 +67,22 @@ def has_session(data_dir: Path, profile: Any) -> bool:
 
 
 def sign_out_profile(data_dir: Path, profile: Any, scheduler: Any = None) -> None:
-    """Stop the profile's sync (a run in flight would save a rotated token back), then forget its session.
+    """Stop the profile's sync (a run in flight would save a rotated token back), then end its session: on the
+    server when it can be reached, on this PC in any case.
 
     Blocks until a running sync reaches its next page boundary: call it off the GUI thread.
     """
+    from sync.errors import SyncError  # noqa: PLC0415 - lazy: sync pulls in supabase-py
     from sync.session import Session, TokenStore  # noqa: PLC0415 - lazy: sync pulls in supabase-py
 
     if scheduler is not None:
         scheduler.stop(wait=True)
     session = Session(profile.server_url, profile.anon_key, tokens=TokenStore(data_dir), user_id=profile.user_id)
     try:
+        try:
+            session.refresh()  # a live session, so the server can end it too, not only this PC
+        except SyncError as exc:
+            log.info("signing out without the server (%s); the token on this PC goes anyway", type(exc).__name__)
         session.sign_out()
     finally:
         session.close()

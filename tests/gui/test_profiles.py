@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -130,15 +131,24 @@ def test_menu_lists_the_profiles_and_switching_opens_each_ones_mirror(
     assert "Ann's lesson" in titles(third)
 
 
+def server_sessions(devstack: Any, profile: Any) -> int:
+    with psycopg.connect(devstack.db_url) as conn:
+        row = conn.execute("select count(*) from auth.sessions where user_id = %s", (profile.user_id,)).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 def test_sign_out_keeps_lessons_and_outbox_and_the_profile_still_opens_offline(
+    devstack: Any,
     qtbot: QtBot,
     open_app: Callable[..., TutorDeskApp],
     two_accounts: tuple[Any, Any],
     windows: list[TutorDeskApp],
-    data_dir: Path,
 ) -> None:
     ann, bob = two_accounts
     app = mounted(open_app(profile_key=bob.email))
+    assert server_sessions(devstack, bob) >= 1
+    data_dir = app.data_dir
     menu = app.window.profile_menu
     menu.rebuild()
     assert menu.sign_out_action.isEnabled()
@@ -150,6 +160,7 @@ def test_sign_out_keeps_lessons_and_outbox_and_the_profile_still_opens_offline(
     with qtbot.waitSignal(menu.sig_signed_out, timeout=30_000):
         pass
     assert not has_session(data_dir, bob) and has_session(data_dir, ann)
+    assert server_sessions(devstack, bob) == 0  # ended on the server too, not only forgotten here
     assert app.window.profile_label.text() == f"Signed out of {bob.email}: sign in again to sync"
     assert not app.window.actions_by_name["sync_now"].isEnabled()
     assert menu_texts(app)[bob.user_id] == (f"{bob.email} — Signed out: sign in again", True)
