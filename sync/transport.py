@@ -17,7 +17,9 @@ from functools import cache
 from typing import Any, Protocol
 
 import httpx
-from postgrest.exceptions import APIError
+import orjson
+from postgrest.exceptions import APIError, APIErrorFromJSON, generate_default_error_message
+from pydantic import ValidationError
 from supabase import Client
 
 from localdb.tables import TABLE_NAMES, table_spec
@@ -313,7 +315,7 @@ class SupabaseTransport:
 
     def _rpc(self, fn: str, params: dict[str, Any]) -> Any:
         try:
-            answer = self._client.rpc(fn, params).execute()
+            return self._call(fn, params)
         except httpx.TimeoutException as exc:
             raise Offline(f"{fn}: timeout", plain="The server did not answer in time.") from exc
         except httpx.TransportError as exc:
@@ -322,9 +324,25 @@ class SupabaseTransport:
             raise Offline(f"{fn}: {exc}", plain="The server is not reachable right now.") from exc
         except APIError as exc:
             raise map_api_error(exc, fn) from exc
-        except ValueError as exc:  # a body httpx could not decode (e.g. broken gzip)
-            raise MalformedAnswer(f"{fn}: {exc}") from exc
-        return answer.data
+        except (ValueError, httpx.DecodingError) as exc:  # a body that is not JSON, or broken gzip
+            raise MalformedAnswer(f"{fn}: {type(exc).__name__}: {exc}") from exc
+
+    def _call(self, fn: str, params: dict[str, Any]) -> Any:
+        """The RPC's decoded answer. supabase-py decodes with the standard json module (~2x slower than orjson on
+        a page of 1,000 rows, on the thread that fetches the next page); where its request object can be sent
+        on its own, the answer is decoded here instead, and an error answer is read as the library reads it."""
+        builder = self._client.rpc(fn, params)
+        request = getattr(builder, "request", None)
+        if not callable(getattr(request, "send", None)):
+            return builder.execute().data  # another supabase-py version: its own way
+        response: httpx.Response = request.send(httpx.Headers())  # type: ignore[union-attr]
+        if not response.is_success:
+            try:
+                error = APIErrorFromJSON.model_validate_json(response.content)
+            except ValidationError:
+                raise APIError(generate_default_error_message(response)) from None
+            raise APIError(dict(error))
+        return orjson.loads(response.content) if response.content else []
 
     def server_info(self) -> ServerInfo:
         return parse_server_info(self._rpc("sync_server_info", {}))
