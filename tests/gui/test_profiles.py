@@ -4,6 +4,7 @@ devstack), switching opens the right mirror without a password, signing out keep
 from __future__ import annotations
 
 import gc
+import socket
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
@@ -21,9 +22,8 @@ from desktop.firstrun import sign_in_and_store
 from desktop.mainwindow import PROFILE_MENU_SHORTCUT
 from desktop.profiles_menu import has_session
 from localdb import queries
-from localdb.profiles import ProfileStore
-
-pytestmark = pytest.mark.pg
+from localdb.profiles import Profile, ProfileStore
+from sync.session import TokenStore, token_key
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -100,6 +100,7 @@ def menu_texts(app: TutorDeskApp) -> dict[str, tuple[str, bool]]:
     return {k: (a.text(), a.isChecked()) for k, a in app.window.profile_menu.profile_actions.items()}
 
 
+@pytest.mark.pg
 def test_menu_lists_the_profiles_and_switching_opens_each_ones_mirror(
     qtbot: QtBot,
     open_app: Callable[..., TutorDeskApp],
@@ -138,6 +139,7 @@ def server_sessions(devstack: Any, profile: Any) -> int:
     return int(row[0])
 
 
+@pytest.mark.pg
 def test_sign_out_keeps_lessons_and_outbox_and_the_profile_still_opens_offline(
     devstack: Any,
     qtbot: QtBot,
@@ -177,6 +179,7 @@ def test_sign_out_keeps_lessons_and_outbox_and_the_profile_still_opens_offline(
     assert "Written after signing out" in titles(back)
 
 
+@pytest.mark.pg
 def test_unsaved_lesson_is_saved_before_switching(
     qtbot: QtBot,
     open_app: Callable[..., TutorDeskApp],
@@ -202,3 +205,29 @@ def test_unsaved_lesson_is_saved_before_switching(
     assert second.profile.user_id == bob.user_id
     back = switch(qtbot, second, ann, windows)
     assert "Not saved yet" in titles(back)
+
+
+def test_sign_out_works_without_the_server(
+    qtbot: QtBot, open_app: Callable[..., TutorDeskApp], data_dir: Path, tmp_path: Path
+) -> None:
+    """Offline, signing out cannot tell the server; the token on this PC goes all the same."""
+    (tmp_path / "config").mkdir(exist_ok=True)
+    (tmp_path / "config" / "tutordesk.toml").write_text("first_run_done = true\n", encoding="utf-8")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    profile = ProfileStore(data_dir).upsert(
+        Profile(name="cleo@offline.test", email="cleo@offline.test", user_id="c1e0", server_url=nowhere,
+                anon_key="anon-key")
+    )
+    TokenStore(data_dir).set(token_key(nowhere, profile.user_id), "a-refresh-token")
+    app = mounted(open_app(profile_key=profile.email))
+    menu = app.window.profile_menu
+    menu.rebuild()
+    assert menu.sign_out_action.isEnabled()
+    menu.sign_out_action.trigger()
+    qtbot.mouseClick(menu.sign_out_button, LEFT)
+    with qtbot.waitSignal(menu.sig_signed_out, timeout=30_000):
+        pass
+    assert not has_session(data_dir, profile)
+    assert "Signed out" in app.window.statusBar().currentMessage()
