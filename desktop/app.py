@@ -14,7 +14,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
@@ -36,6 +36,9 @@ ICON = Path(__file__).resolve().parent / "resources" / "tutordesk.png"
 
 class TutorDeskApp(QObject):
     """One open profile: its mirror, its window, its (optional) sync."""
+
+    sig_mirror_checked = Signal(bool)
+    """The mirror's whole-file check answered. Arguments: True when the file is sound (sync then starts)."""
 
     def __init__(
         self,
@@ -144,8 +147,10 @@ class TutorDeskApp(QObject):
             log.warning("the mirror check did not finish: %s", problem)
         elif problem is not None:
             self.report_damage()
+            self.sig_mirror_checked.emit(False)
             return
         self.mount_sync()
+        self.sig_mirror_checked.emit(True)
 
     def mount_sync(self) -> None:
         from desktop import syncwire  # noqa: PLC0415 - lazy: sync pulls in supabase-py, httpx and APScheduler

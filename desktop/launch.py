@@ -96,28 +96,22 @@ def build(data_dir: Path, profile_key: str | None = None, *, reporter: ErrorRepo
 
 
 def probe_startup(app: Any) -> None:
-    """For the start-up benchmark and smoke checks: say when the window is up and when the list has its
-    first page (wall-clock seconds on stdout), then quit."""
+    """For the start-up benchmark and smoke checks: say when the window is up, when the list has its first
+    page and when the mirror's whole-file check has answered (wall-clock seconds on stdout), then quit."""
     from PySide6.QtCore import QTimer  # noqa: PLC0415 - lazy import keeps start-up light
 
     seen: dict[str, float] = {}
 
-    def finish_when_both() -> None:
-        if len(seen) == 2:
-            print("shown", seen["shown"], flush=True)
-            print("listed", seen["listed"], flush=True)
+    def note(moment: str) -> None:
+        seen.setdefault(moment, time.time())
+        if len(seen) == 3:
+            for name in ("shown", "listed", "checked"):
+                print(name, seen[name], flush=True)
             app.qapp.quit()
 
-    def on_shown() -> None:
-        seen["shown"] = time.time()
-        finish_when_both()
-
-    def on_page(_rows: int) -> None:
-        seen.setdefault("listed", time.time())
-        finish_when_both()
-
-    app.lessons_page.list.model.sig_page.connect(on_page)
-    QTimer.singleShot(0, on_shown)
+    app.lessons_page.list.model.sig_page.connect(lambda _rows: note("listed"))
+    app.sig_mirror_checked.connect(lambda _sound: note("checked"))
+    QTimer.singleShot(0, lambda: note("shown"))
 
 
 def launch(*, data_dir: str | None, profile_key: str | None = None, notice: str | None = None) -> int:
