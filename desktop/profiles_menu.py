@@ -121,6 +121,13 @@ class ProfilesMenu(QMenu):
     def mount(self, controller: Any) -> None:
         self.controller = controller
         self.rebuild()
+        profile = controller.profile
+        if not has_session(controller.data_dir, profile):
+            # Opened without a session (signed out earlier): say so where the window names the profile.
+            self.main_window.profile_label.setText(self._signed_out_words(profile))
+
+    def _signed_out_words(self, profile: Any) -> str:
+        return fill(self.tr("Signed out of %1: sign in again to sync"), profile_title(profile))
 
     # -- listing ---------------------------------------------------------------------------------------------
 
@@ -281,8 +288,7 @@ class ProfilesMenu(QMenu):
             bar.showMessage(self.tr("Signing out did not work; try again. Your work is safe on this PC."), 15_000)
             self.rebuild()
             return
-        title = profile_title(self.controller.profile)
-        self.main_window.profile_label.setText(fill(self.tr("Signed out of %1: sign in again to sync"), title))
+        self.main_window.profile_label.setText(self._signed_out_words(self.controller.profile))
         bar.showMessage(self.tr("Signed out. Your lessons and unsent changes stay on this PC."), 15_000)
         self.rebuild()
         self.sig_signed_out.emit()

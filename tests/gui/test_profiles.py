@@ -174,7 +174,9 @@ def test_sign_out_keeps_lessons_and_outbox_and_the_profile_still_opens_offline(
     pending = app.mirror.pending_count()
     other = switch(qtbot, app, ann, windows)  # Ann's session is still there: no password asked
     assert other.profile.user_id == ann.user_id and has_session(data_dir, ann)
+    assert other.window.profile_label.text() == f"Signed in as {ann.email}"
     back = switch(qtbot, other, bob, windows)
+    assert back.window.profile_label.text() == f"Signed out of {bob.email}: sign in again to sync"
     assert back.mirror.pending_count() == pending
     assert "Written after signing out" in titles(back)
 
