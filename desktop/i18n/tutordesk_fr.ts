@@ -1450,90 +1450,90 @@
         <translation>Profil hors ligne (ce PC uniquement)</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="93" />
+        <location filename="../profiles_menu.py" line="99" />
         <source>&amp;Profile</source>
         <translation>&amp;Profil</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="94" />
+        <location filename="../profiles_menu.py" line="100" />
         <source>Profiles on this PC</source>
         <translation>Profils sur ce PC</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="100" />
+        <location filename="../profiles_menu.py" line="106" />
         <source>Sign in as someone &amp;else…</source>
         <translation>Se connecter avec un &amp;autre compte…</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="102" />
+        <location filename="../profiles_menu.py" line="108" />
         <source>Sign &amp;out</source>
         <translation>Se &amp;déconnecter</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="145" />
+        <location filename="../profiles_menu.py" line="158" />
         <source>%1 — Signed out: sign in again</source>
         <translation>%1 — Déconnecté : reconnectez-vous</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="150" />
+        <location filename="../profiles_menu.py" line="163" />
         <source>This profile is open</source>
         <translation>Ce profil est ouvert</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="150" />
+        <location filename="../profiles_menu.py" line="163" />
         <source>Open this profile's lessons</source>
         <translation>Ouvrir les leçons de ce profil</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="192" />
-        <location filename="../profiles_menu.py" line="216" />
+        <location filename="../profiles_menu.py" line="205" />
+        <location filename="../profiles_menu.py" line="229" />
         <source>Unsaved changes</source>
         <translation>Modifications non enregistrées</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="193" />
+        <location filename="../profiles_menu.py" line="206" />
         <source>This lesson has changes that are not saved. Save them before switching profile?</source>
         <translation>Cette leçon a des modifications non enregistrées. Les enregistrer avant de changer de profil ?</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="217" />
+        <location filename="../profiles_menu.py" line="230" />
         <source>The test has changes that are not saved. Switch anyway and lose them?</source>
         <translation>Le test a des modifications non enregistrées. Changer quand même et les perdre ?</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="234" />
-        <location filename="../profiles_menu.py" line="244" />
         <location filename="../profiles_menu.py" line="247" />
+        <location filename="../profiles_menu.py" line="257" />
+        <location filename="../profiles_menu.py" line="260" />
         <source>Sign out</source>
         <translation>Se déconnecter</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="235" />
+        <location filename="../profiles_menu.py" line="248" />
         <source>Sign out of %1 on this PC?</source>
         <translation>Se déconnecter de %1 sur ce PC ?</translation>
     </message>
     <message numerus="yes">
-        <location filename="../profiles_menu.py" line="238" />
+        <location filename="../profiles_menu.py" line="251" />
         <source>Your lessons stay on this PC, and %Ln change(s) not sent yet stay with them: they are sent after you sign in again. You can keep working offline meanwhile.</source>
         <translation><numerusform>Vos leçons restent sur ce PC, ainsi que %Ln modification pas encore envoyée : elle sera envoyée quand vous vous reconnecterez. Vous pouvez continuer à travailler hors ligne en attendant.</numerusform><numerusform>Vos leçons restent sur ce PC, ainsi que %Ln modifications pas encore envoyées : elles seront envoyées quand vous vous reconnecterez. Vous pouvez continuer à travailler hors ligne en attendant.</numerusform></translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="263" />
+        <location filename="../profiles_menu.py" line="276" />
         <source>Signing out…</source>
         <translation>Déconnexion…</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="275" />
+        <location filename="../profiles_menu.py" line="288" />
         <source>Signing out did not work; try again. Your work is safe on this PC.</source>
         <translation>La déconnexion n'a pas fonctionné ; réessayez. Votre travail est en sécurité sur ce PC.</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="279" />
+        <location filename="../profiles_menu.py" line="130" />
         <source>Signed out of %1: sign in again to sync</source>
         <translation>Déconnecté de %1 : reconnectez-vous pour synchroniser</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="280" />
+        <location filename="../profiles_menu.py" line="292" />
         <source>Signed out. Your lessons and unsent changes stay on this PC.</source>
         <translation>Déconnecté. Vos leçons et les modifications non envoyées restent sur ce PC.</translation>
     </message>
@@ -1713,18 +1713,18 @@
 <context>
     <name>TutorDeskApp</name>
     <message>
-        <location filename="../app.py" line="113" />
+        <location filename="../app.py" line="116" />
         <source>Offline profile (this PC only)</source>
         <extracomment>If the list's first page is slow to come, the rest of the start-up does not wait longer than this.</extracomment>
         <translation>Profil hors ligne (ce PC uniquement)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="114" />
+        <location filename="../app.py" line="117" />
         <source>Signed in as %s</source>
         <translation>Connecté en tant que %s</translation>
     </message>
     <message>
-        <location filename="../app.py" line="159" />
+        <location filename="../app.py" line="164" />
         <source>The local data file of this profile is damaged. To keep it from getting worse, TutorDesk saves nothing more into it and does not sync: you can still read what it shows, but it may be incomplete, and changes you make now are not kept.
 
 Close TutorDesk and open it again: the damaged file will be set aside (kept, not deleted) and a fresh one made. Lessons that were synced come back at the next sync; changes not yet sent stay in the kept file.</source>
@@ -1733,17 +1733,17 @@ Close TutorDesk and open it again: the damaged file will be set aside (kept, not
 Fermez TutorDesk et rouvrez-le : le fichier endommagé sera mis de côté (gardé, pas supprimé) et un nouveau sera créé. Les leçons synchronisées reviendront à la prochaine synchronisation ; les modifications pas encore envoyées restent dans le fichier gardé.</translation>
     </message>
     <message>
-        <location filename="../app.py" line="165" />
+        <location filename="../app.py" line="170" />
         <source>Damaged data file: nothing is saved. Restart TutorDesk.</source>
         <translation>Fichier de données endommagé : rien n'est enregistré. Redémarrez TutorDesk.</translation>
     </message>
     <message>
-        <location filename="../app.py" line="166" />
+        <location filename="../app.py" line="171" />
         <source>Data file problem</source>
         <translation>Problème de fichier de données</translation>
     </message>
     <message>
-        <location filename="../app.py" line="178" />
+        <location filename="../app.py" line="183" />
         <source>Test</source>
         <translation>Test</translation>
     </message>

@@ -1,8 +1,9 @@
 # ruff: noqa: E501 - a word list reads best one entry a line, however long the sentence
-"""Fills desktop/i18n/tutordesk_fr.ts from the French word list below, then compiles it with pyside6-lrelease.
+"""Updates desktop/i18n/tutordesk_fr.ts from the app's sources (pyside6-lupdate), fills it from the French word
+list below, then compiles it with pyside6-lrelease: `python -m desktop.tools.fill_fr`.
 
-Run after `pyside6-lupdate` found new strings: `python -m desktop.tools.fill_fr`. Strings without a French entry
-stay unfinished (the app shows English for them) and are listed, so a translator can add them here.
+Strings without a French entry stay unfinished (the app shows English for them) and are listed, so a translator
+can add them here; a test fails while any is left.
 """
 
 from __future__ import annotations
@@ -409,7 +410,16 @@ def fill(path: Path = TS) -> list[str]:
     return missing
 
 
+def update_ts() -> None:
+    """Every tr() string of desktop/ into the .ts (kept translations stay; strings gone from the code go)."""
+    desktop = TS.parents[1]
+    sources = sorted(p for p in desktop.rglob("*.py") if "tools" not in p.relative_to(desktop).parts)
+    lupdate = Path(sys.executable).with_name("pyside6-lupdate")
+    subprocess.run([str(lupdate), *map(str, sources), "-no-obsolete", "-ts", str(TS)], check=True)
+
+
 def main() -> int:
+    update_ts()
     missing = fill()
     for source in missing:
         print(f"no French yet: {source!r}", file=sys.stderr)

@@ -183,6 +183,6 @@ def test_the_shipped_french_covers_every_string_of_the_app(tmp_path: Path) -> No
         and message.find("translation").get("type") == "unfinished"  # type: ignore[union-attr]
     ]
     assert not missing, (
-        "strings without French; run pyside6-lupdate on desktop/ into desktop/i18n/tutordesk_fr.ts, add them to "
-        f"desktop/tools/fill_fr.py and run it: {missing} ({done.stdout.strip()})"
+        "strings without French: add them to desktop/tools/fill_fr.py and run `python -m desktop.tools.fill_fr` "
+        f"(it runs lupdate too): {missing} ({done.stdout.strip()})"
     )
