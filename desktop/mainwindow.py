@@ -47,6 +47,8 @@ SHORTCUTS: dict[str, tuple[str, str, str]] = {
     "quit": ("File", QT_TRANSLATE_NOOP("MainWindow", "&Quit"), "Ctrl+Q"),
     "search": ("Edit", QT_TRANSLATE_NOOP("MainWindow", "&Search lessons"), "Ctrl+F"),
     "sync_now": ("Sync", QT_TRANSLATE_NOOP("MainWindow", "Sync &now"), "F5"),
+    # Opens the Profile menu from anywhere in the window (Alt+P opens it too, from its mnemonic).
+    "profile_menu": ("Profile", QT_TRANSLATE_NOOP("MainWindow", "Switch &profile"), "Ctrl+Shift+P"),
 }
 
 #: Page titles other modules give with `window.tr(...)`: marked here so they are extracted under the context
@@ -55,9 +57,7 @@ PAGE_TITLES = (
     QT_TRANSLATE_NOOP("MainWindow", "Review changes"),
     QT_TRANSLATE_NOOP("MainWindow", "Sync log"),
 )
-
-#: Opens the Profile menu from anywhere in the window (Alt+P opens it too, from its mnemonic).
-PROFILE_MENU_SHORTCUT = "Ctrl+Shift+P"
+PROFILE_MENU_SHORTCUT = SHORTCUTS["profile_menu"][2]
 
 
 class MainWindow(QMainWindow):
@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
             "quit": self.on_quit,
             "search": self.on_search,
             "sync_now": self.on_sync_now,
+            "profile_menu": self.on_profile_menu,
         }
         editor = self.lessons_page.editor
         undo = editor.undo_stack.createUndoAction(self, self.tr("&Undo"))
@@ -166,7 +167,9 @@ class MainWindow(QMainWindow):
             action = QAction(self.tr(label), self)
             action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(slots[name])
-            menus[menu].addAction(action)
+            # The profile shortcut opens the Profile menu itself, so it is the window's, not an entry in it.
+            target: QWidget = menus.get(menu, self)
+            target.addAction(action)
             self.actions_by_name[name] = action
             if name == "settings":
                 menus["File"].addSeparator()
@@ -177,11 +180,6 @@ class MainWindow(QMainWindow):
     def _build_profile_menu(self) -> None:
         self.profile_menu = ProfilesMenu(self)
         self.menuBar().addMenu(self.profile_menu)
-        opener = QAction(self.tr("Switch profile"), self)
-        opener.setShortcut(QKeySequence(PROFILE_MENU_SHORTCUT))
-        opener.triggered.connect(self.on_profile_menu)
-        self.addAction(opener)
-        self.actions_by_name["profile_menu"] = opener
 
     def mount_profiles(self, controller: object) -> None:
         """Give the Profile menu the app controller (data folder, open profile, switch_profile)."""

@@ -1304,20 +1304,24 @@
         <translation>&amp;Synchroniser maintenant</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="55" />
+        <location filename="../mainwindow.py" line="51" />
+        <source>Switch &amp;profile</source>
+        <translation>Changer de &amp;profil</translation>
+    </message>
+    <message>
+        <location filename="../mainwindow.py" line="57" />
         <source>Review changes</source>
         <extracomment>Page titles other modules give with `window.tr(...)`: marked here so they are extracted under the context that call looks in ("MainWindow"), not the caller's variable name.</extracomment>
         <translation>Modifications à vérifier</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="56" />
+        <location filename="../mainwindow.py" line="58" />
         <source>Sync log</source>
         <translation>Journal de synchronisation</translation>
     </message>
     <message>
         <location filename="../mainwindow.py" line="77" />
         <source>TutorDesk</source>
-        <extracomment>Opens the Profile menu from anywhere in the window (Alt+P opens it too, from its mnemonic).</extracomment>
         <translation>TutorDesk</translation>
     </message>
     <message>
@@ -1357,33 +1361,28 @@
         <translation>S&amp;ynchronisation</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="159" />
+        <location filename="../mainwindow.py" line="160" />
         <source>&amp;Undo</source>
         <translation>&amp;Annuler</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="161" />
+        <location filename="../mainwindow.py" line="162" />
         <source>&amp;Redo</source>
         <translation>&amp;Rétablir</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="180" />
-        <source>Switch profile</source>
-        <translation>Changer de profil</translation>
-    </message>
-    <message>
-        <location filename="../mainwindow.py" line="236" />
-        <location filename="../mainwindow.py" line="246" />
+        <location filename="../mainwindow.py" line="234" />
+        <location filename="../mainwindow.py" line="244" />
         <source>Unsaved changes</source>
         <translation>Modifications non enregistrées</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="237" />
+        <location filename="../mainwindow.py" line="235" />
         <source>The test has changes that are not saved. Close anyway and lose them?</source>
         <translation>Le test a des modifications non enregistrées. Fermer quand même et les perdre ?</translation>
     </message>
     <message>
-        <location filename="../mainwindow.py" line="247" />
+        <location filename="../mainwindow.py" line="245" />
         <source>This lesson has changes that are not saved. Save them before closing?</source>
         <translation>Cette leçon a des modifications non enregistrées. Les enregistrer avant de fermer ?</translation>
     </message>

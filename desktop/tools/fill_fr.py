@@ -349,7 +349,7 @@ FRENCH.update({
     "Score %1 of 100 (pass mark %2): %3": "Score %1 sur 100 (note de réussite %2) : %3",
     "Time left: %1": "Temps restant : %1",
     # the Profile menu
-    "Switch profile": "Changer de profil",
+    "Switch &profile": "Changer de &profil",
     "&Profile": "&Profil",
     "Profiles on this PC": "Profils sur ce PC",
     "Sign in as someone &else…": "Se connecter avec un &autre compte…",
