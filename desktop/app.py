@@ -142,13 +142,13 @@ class TutorDeskApp(QObject):
     def on_mirror_checked(self, problem: object) -> None:
         if self._shut_down:
             return
-        if isinstance(problem, BaseException) or not self.mirror.checked:
-            # Not an answer (the file was busy): writes stay guarded, so the first one checks again.
-            log.warning("the mirror check did not finish: %s", problem)
-        elif problem is not None:
+        if self.mirror.checked and self.mirror.damage is not None:
             self.report_damage()
             self.sig_mirror_checked.emit(False)
             return
+        if not self.mirror.checked:
+            # Not an answer (the file was busy): writes stay guarded, so the first one checks again.
+            log.warning("the mirror check did not finish: %s", problem)
         self.mount_sync()
         self.sig_mirror_checked.emit(True)
 

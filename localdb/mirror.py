@@ -147,7 +147,8 @@ class Mirror:
         except BaseException:
             self.close()
             raise
-        self.damage_note.unlink(missing_ok=True)  # checked at this open and found sound
+        if not self._guarded:
+            self.damage_note.unlink(missing_ok=True)  # an earlier start's note: this open's check found it sound
 
     # -- the whole-file check ------------------------------------------------------------------------------
 
@@ -178,8 +179,14 @@ class Mirror:
         if problem is not None:
             log.error("mirror %s is damaged (%s)", self.path.name, problem)
             if self._guarded:
-                self.damage_note.write_text(problem + "\n", encoding="utf-8")
+                self._note_damage(problem)
         return problem
+
+    def _note_damage(self, problem: str) -> None:
+        try:
+            self.damage_note.write_text(problem + "\n", encoding="utf-8")
+        except OSError:  # the writes stay refused all the same; only the next open will not know to check first
+            log.warning("could not note the damage of %s beside it", self.path.name, exc_info=True)
 
     @staticmethod
     def _quick_check(conn: sqlite3.Connection) -> str | None:
