@@ -38,6 +38,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from bench.mixed_school import MIX_TABLES, generate_mix
 from bench.report import ratio, write_section
 from devstack.bootstrap import bootstrap_supabase
 from devstack.pgcluster import PgCluster
@@ -111,63 +112,6 @@ def generate(conn: psycopg.Connection[Any], rows: int) -> tuple[str, str]:
     conn.execute("vacuum analyze lessons")
     conn.execute("vacuum analyze sync_change_log")
     return org, teacher
-
-
-MIX_TABLES = ("lessons", "notes", "tests", "tests_content", "practice_sessions")
-MIX_SQL = [
-    # 1 lesson : 3 notes : 0.5 tests : 2.5 items : 3 practice sessions = 10 rows per lesson; 1 lesson in 7 is
-    # inactive, so a learner receives about 60% of the rows. Through the triggers, as writes arrive in real life.
-    """insert into lessons (id, organisation_id, author_id, title, description, lesson_type, difficulty_level,
-                            is_active, published_at)
-       select gen_random_uuid(), %(org)s, %(teacher)s, 'Lesson ' || g, repeat('A short description. ', 3),
-              (array['word','sentence','freestyle'])[1 + g %% 3], 1 + g %% 5, g %% 7 <> 0,
-              now() - interval '1 day'
-       from generate_series(1, %(lessons)s) g""",
-    """insert into notes (id, organisation_id, lesson_id, author_id, position, title, body)
-       select gen_random_uuid(), %(org)s, l.id, %(teacher)s, k, 'Note ' || k, repeat('Some words to read. ', 6)
-       from lessons l cross join generate_series(1, 3) k where l.organisation_id = %(org)s""",
-    """insert into tests (id, organisation_id, lesson_id, title, passing_score, shuffle_items)
-       select gen_random_uuid(), %(org)s, l.id, 'Test of ' || l.title, 60, true
-       from (select id, title, row_number() over (order by id) rn from lessons
-             where organisation_id = %(org)s) l where l.rn %% 2 = 0""",
-    """insert into tests_content (id, organisation_id, test_id, sequence, test_type, test_content, test_options,
-                                  correct_answer)
-       select gen_random_uuid(), %(org)s, t.id, k, 'vid2text',
-              jsonb_build_object('prompt', 'Item ' || k, 'media', 'video-' || k || '.mp4'),
-              '["apple", "pear", "plum", "fig"]'::jsonb, '"pear"'::jsonb
-       from tests t cross join generate_series(1, 5) k where t.organisation_id = %(org)s""",
-    """insert into practice_sessions (id, organisation_id, user_id, lesson_id, mode, score, raw_metrics,
-                                      started_at, completed_at, duration_seconds)
-       select gen_random_uuid(), %(org)s, (%(learners)s::uuid[])[1 + (row_number() over ()) %% %(n)s], l.id,
-              'word', 50 + k * 10, jsonb_build_object('accuracy', 0.8, 'attempts', k),
-              now() - interval '1 day', now(), 300
-       from lessons l cross join generate_series(1, 3) k where l.organisation_id = %(org)s""",
-]
-
-
-def generate_mix(conn: psycopg.Connection[Any], rows: int, learners: int = 30) -> tuple[str, str, str]:
-    """A second school: a teacher, a class of `learners`, about `rows` rows; returns (org, teacher, learner)."""
-    org = str(uuid.uuid4())
-    conn.execute("insert into organisations (id, name) values (%s, 'Mixed school')", (org,))
-    teacher = add_user(conn, org, "teacher")
-    pupils = [add_user(conn, org, "learner") for _ in range(learners)]
-    class_id = str(uuid.uuid4())
-    conn.execute(
-        "insert into classes (id, organisation_id, teacher_id, name) values (%s, %s, %s, 'Class')",
-        (class_id, org, teacher),
-    )
-    conn.execute(
-        "insert into class_members (id, organisation_id, class_id, user_id) "
-        "select gen_random_uuid(), %s, %s, u from unnest(%s::uuid[]) u",
-        (org, class_id, pupils),
-    )
-    params = {"org": org, "teacher": teacher, "lessons": max(1, rows // 10), "learners": pupils, "n": learners}
-    for statement in MIX_SQL:
-        with conn.transaction():
-            conn.execute(statement, params)
-    for table in (*MIX_TABLES, "sync_change_log"):
-        conn.execute(sql.SQL("vacuum analyze {}").format(sql.Identifier(table)))
-    return org, teacher, pupils[0]
 
 
 def timed(run: Callable[[], int]) -> tuple[int, float]:
