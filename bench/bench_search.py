@@ -214,8 +214,9 @@ LIKE_COUNT = (
 BARE = "SELECT id, lesson_code, title, lesson_type, difficulty_level, is_active, published_at FROM lessons"
 BARE += " LIMIT 50"
 
-# The list searches from the second letter on ("fr"); "f" shows what a single letter would cost.
-SEARCHES = ("fr", "fra", "fractions", "anim far", "gre", "kabe", "colours mo", "f")
+# The list searches from the second letter on ("fr"); "f" shows what a single letter would cost; "re" is a
+# two-letter prefix of most lessons (the slow tail of searching as you type).
+SEARCHES = ("fr", "fra", "fractions", "anim far", "gre", "kabe", "colours mo", "re", "f")
 FILTERS: dict[str, LessonFilter] = {
     "all, by title": LessonFilter(),
     "type + difficulty, by title": LessonFilter(lesson_type="sentence", difficulty_level=3),
@@ -333,6 +334,41 @@ def over_target(results: dict[str, tuple[int, Timing, Timing]]) -> str:
     return "; ".join(missed) if missed else "none"
 
 
+def previous_shape(flt: LessonFilter) -> tuple[str, list[object]]:
+    """The list query as the app ran it until the plans were fixed: the search hits as an IN subquery and no
+    likely()/unlikely() on the trash test, so the planner's choice hung on its statistics."""
+    from_where, params = _from_where(flt)
+    from_where = from_where.replace(
+        "lessons_fts CROSS JOIN lessons AS l ON l.rowid = lessons_fts.rowid WHERE lessons_fts MATCH ? AND ",
+        "lessons AS l WHERE l.rowid IN (SELECT rowid FROM lessons_fts WHERE lessons_fts MATCH ?) AND ",
+    )
+    for hinted in ("unlikely(l.deleted_at IS NOT NULL)", "likely(l.deleted_at IS NULL)"):
+        from_where = from_where.replace(hinted, hinted[hinted.index("(") + 1 : -1])
+    return from_where, params
+
+
+def _fetch(conn: sqlite3.Connection, sql: str, params: list[object]) -> list[object]:
+    return list(conn.execute(sql, params).fetchall())
+
+
+def measure_shapes(conn: sqlite3.Connection, repeat: int) -> dict[str, tuple[Timing, Timing]]:
+    """Per case: the page of 50 as shipped and in the previous query shape, on the statistics the file has."""
+    out = {}
+    for name, flt in cases(conn).items():
+        old_where, params = previous_shape(flt)
+        old_sql = f"SELECT {_LIST_COLUMNS} FROM {old_where} ORDER BY {_order(flt)} LIMIT 50"
+        old = timed(functools.partial(_fetch, conn, old_sql, params), repeat)
+        out[name] = (timed(functools.partial(list_lessons, conn, flt, limit=50), repeat), old)
+    return out
+
+
+def shapes_table(full: dict[str, tuple[Timing, Timing]], bare: dict[str, tuple[Timing, Timing]]) -> Iterator[str]:
+    yield "| case | full statistics: ours | full statistics: previous | no statistics: ours | no statistics: previous |"
+    yield "|---|---:|---:|---:|---:|"
+    for name, (ours, old) in full.items():
+        yield f"| {name} | {_ms(ours)} | {_ms(old)} | {_ms(bare[name][0])} | {_ms(bare[name][1])} |"
+
+
 @dataclass
 class Measured:
     shipped: Results
@@ -340,6 +376,7 @@ class Measured:
     plain: dict[str, Timing]
     limits: list[str]
     prefixes: dict[str, tuple[float, Results]]  # prefix -> (search index MB, search cases)
+    shapes: tuple[dict[str, tuple[Timing, Timing]], dict[str, tuple[Timing, Timing]]]  # full / no statistics
 
 
 def _searches_only(results: Results) -> Results:
@@ -362,6 +399,14 @@ def measure(path: Path, repeat: int, other_prefix: str | None) -> Measured:
         prefixes = {SHIPPED_PREFIX: (fts_megabytes(conn), _searches_only(shipped))}
         plain = measure_plain(conn, max(3, repeat // 10))
         limits = list(limit_rows(conn, repeat))
+        few = max(3, repeat // 3)
+        with_stats = measure_shapes(conn, few)
+        saved = conn.execute("SELECT tbl, idx, stat FROM sqlite_stat1").fetchall()
+        conn.execute("DELETE FROM sqlite_stat1")  # a mirror filled by local edits has none
+        conn.execute("ANALYZE sqlite_schema")  # makes this connection reload (forget) the statistics
+        without_stats = measure_shapes(conn, few)
+        conn.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", saved)
+        conn.execute("ANALYZE sqlite_schema")
         if other_prefix:
             with mirror.transaction(conn):
                 rebuild_fts(conn, other_prefix)
@@ -374,7 +419,7 @@ def measure(path: Path, repeat: int, other_prefix: str | None) -> Measured:
         prefixes["none (before)"] = (fts_megabytes(conn), {})
         before = measure_ours(conn, repeat)
         prefixes["none (before)"] = (prefixes["none (before)"][0], _searches_only(before))
-        return Measured(shipped, before, plain, limits, prefixes)
+        return Measured(shipped, before, plain, limits, prefixes, (with_stats, without_stats))
     finally:
         mirror.close()
 
@@ -410,6 +455,13 @@ def report(path: Path, rows: int, repeat: int, build_seconds: float, other_prefi
         "Prefix indexes of the search table (search cases; page / count, each p50 / p95 in ms):",
         "",
         *prefix_table(m.prefixes),
+        "",
+        "Planner statistics: the page of 50 as shipped (*ours*: the search starts from its hits through a"
+        " `CROSS JOIN`, and the trash test is marked `likely`/`unlikely`) beside the query shape before that"
+        " (*previous*: the hits as an `IN` subquery, no hints), with the full statistics of a first sync and"
+        " with none (a mirror filled by local edits; `sqlite_stat1` emptied). p50 / p95 in ms.",
+        "",
+        *shapes_table(*m.shapes),
         "",
         "Physical limit on the same file (as shipped):",
         "",
