@@ -82,6 +82,7 @@ alter policy practice_sessions_read on public.practice_sessions
          and (user_id = (select auth.uid()) or (select public.is_admin())
               or ((select public.is_teacher()) and public.is_teacher_of(user_id))));
 
+drop index public.lessons_open_idx;
 drop function public.taught_learner_ids();
 drop function public.open_test_ids();
 drop function public.open_lesson_ids();
