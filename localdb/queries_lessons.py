@@ -150,7 +150,13 @@ def parse_json(text: str | None) -> Any:
         return text
 
 
-def _from_where(flt: LessonFilter) -> tuple[str, list[Any]]:
+# A search with at least this many hits walks the title index instead of sorting its hits: looking up and
+# sorting 89,000 hits of "re" took 45 ms for a page of 50 at 100,000 lessons, the walk about 20 ms (the hits
+# are dense, so the page fills after a few hundred titles). Below it the hits are cheaper to sort.
+DENSE_HITS = 20_000
+
+
+def _from_where(flt: LessonFilter, *, walk_titles: bool = False) -> tuple[str, list[Any]]:
     """The FROM and WHERE clauses (and their parameters) for a filter, search included.
 
     A search starts from the search table's hits and looks each one up by rowid (CROSS JOIN fixes that
@@ -165,7 +171,11 @@ def _from_where(flt: LessonFilter) -> tuple[str, list[Any]]:
     clauses = ["unlikely(l.deleted_at IS NOT NULL)" if flt.trash else "likely(l.deleted_at IS NULL)"]
     params: list[Any] = []
     match = fts_query(flt.search)
-    if match is not None:
+    if match is not None and walk_titles:
+        source = "lessons AS l INDEXED BY ix_lessons_title_nocase"
+        clauses.append("l.rowid IN (SELECT rowid FROM lessons_fts WHERE lessons_fts MATCH ?)")
+        params.append(match)
+    elif match is not None:
         source = "lessons_fts CROSS JOIN lessons AS l ON l.rowid = lessons_fts.rowid"
         clauses.insert(0, "lessons_fts MATCH ?")
         params.append(match)
@@ -202,11 +212,26 @@ def list_lessons(
 ) -> tuple[LessonRow, ...]:
     """One page of the lessons list for `flt`, in its sort order."""
     flt = flt or LessonFilter()
-    from_where, params = _from_where(flt)
     limit, offset = page_bounds(limit, offset)
+    walk = flt.sort == "title" and _dense_search(conn, flt.search)
+    from_where, params = _from_where(flt, walk_titles=walk)
     sql = f"SELECT {_LIST_COLUMNS} FROM {from_where} ORDER BY {_order(flt)} LIMIT ? OFFSET ?"
     rows = conn.execute(sql, [*params, limit, offset]).fetchall()
     return tuple(LessonRow(r[0], r[1], r[2] or "", r[3], r[4], bool(r[5]), r[6], r[7], r[8]) for r in rows)
+
+
+def _dense_search(conn: sqlite3.Connection, search: str) -> bool:
+    """The search has at least DENSE_HITS hits (counted up to there only: 1 ms at most) and the title index
+    to walk is there (a file of local schema version 1 has none)."""
+    match = fts_query(search)
+    if match is None:
+        return False
+    row = conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM lessons_fts WHERE lessons_fts MATCH ? LIMIT ?)", (match, DENSE_HITS)
+    ).fetchone()
+    if int(row[0]) < DENSE_HITS:
+        return False
+    return conn.execute("SELECT 1 FROM sqlite_schema WHERE name = 'ix_lessons_title_nocase'").fetchone() is not None
 
 
 def count_lessons(conn: sqlite3.Connection, flt: LessonFilter | None = None) -> int:

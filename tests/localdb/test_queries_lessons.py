@@ -273,3 +273,26 @@ def test_list_plans_hold_whatever_the_statistics(
     sql = f"SELECT l.id FROM {from_where} ORDER BY {queries_lessons._order(LessonFilter())} LIMIT 50"
     steps = [str(row[3]) for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
     assert steps == ["SCAN l USING INDEX ix_lessons_title_nocase"], steps
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [
+        LessonFilter(search="fra"),
+        LessonFilter(search="gre", descending=True),
+        LessonFilter(search="fraction 3", lesson_type="sentence"),
+        LessonFilter(search="gre", trash=True),
+        LessonFilter(search="fraction", active=False),
+    ],
+)
+def test_a_dense_search_walking_the_title_index_lists_the_same_pages(
+    varied: sqlite3.Connection, flt: LessonFilter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def pages() -> list[list[str]]:
+        return [[r.id for r in queries.list_lessons(varied, flt, limit=4, offset=o)] for o in range(0, 40, 4)]
+
+    from_hits = pages()
+    monkeypatch.setattr(queries_lessons, "DENSE_HITS", 1)  # every search counts as dense: the title walk
+    assert queries_lessons._dense_search(varied, flt.search)
+    assert pages() == from_hits
+    assert any(from_hits)
