@@ -34,9 +34,10 @@ __all__ = ["APP_SCHEMA", "CLOCK_WARN_SECONDS", "PULL_PAGE_ROWS", "SyncEngine"]
 
 log = logging.getLogger(__name__)
 
-#: Rows per pulled page (P2: memory is bounded by it; the server allows up to 10,000). Measured on first syncs
-#: (bench_sync's school, the pipelined pull): 1,000 -> 5,000 spends ~4x fewer requests, transactions and trigger
-#: re-creations on the same rows, ~1.3x the rows/s at 100,003 rows; peak RSS of a 1,000,003-row sync 221 MB.
+#: Most rows per pulled page (P2: memory is bounded by it; the server allows up to 10,000); a pull's pages grow to
+#: it from sync.pull.FIRST_PAGE_ROWS. Fewer, bigger pages spend fewer requests (each also a write on the server,
+#: the device's feed position), transactions and trigger re-creations for the same rows. Peak RSS of a
+#: 1,000,003-row first sync at 5,000: 221 MB (limit 300 MB; 1,000: ~145 MB at 100,003 rows, ~210 MB at 5,000).
 PULL_PAGE_ROWS = 5000
 #: Pulled rows in one run after which the mirror's planner statistics are refreshed (Mirror.refresh_stats).
 STATS_AFTER_ROWS = 1000

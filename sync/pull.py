@@ -12,6 +12,8 @@ uses the transport while such a pull runs, and every exit waits for it, so no re
 Without it (the default), each page is fetched only after the previous one was applied, and a cancel sends no
 further request.
 
+Pages grow from FIRST_PAGE_ROWS to the engine's page size (see `_Pages`).
+
 Side pulls (`redownload`: P7 back-fill and P8 healing) read one or more tables from the start of the feed with
 `p_tables` and apply them under the main cursor, which they leave where it was.
 """
@@ -32,11 +34,13 @@ from sync.errors import AppTooOld, Cancelled, ServerError
 from sync.local_changes import merge_for
 from sync.transport import PullPage, Transport
 
-__all__ = ["CURSOR_KEY", "PullTotals", "check_schema", "pull_feed", "redownload"]
+__all__ = ["CURSOR_KEY", "FIRST_PAGE_ROWS", "PullTotals", "check_schema", "pull_feed", "redownload"]
 
 log = logging.getLogger(__name__)
 
 CURSOR_KEY = "cursor"
+#: The size of a pull's first page when `page_size` is larger (see `_Pages`).
+FIRST_PAGE_ROWS = 1000
 
 
 @dataclass
@@ -79,13 +83,20 @@ def replacement_sync(mirror: Mirror) -> None:
 
 
 class _Pages:
-    """Feed pages, fetched when taken or (with `ahead`) on one worker thread, at most one page ahead."""
+    """Feed pages, fetched when taken or (with `ahead`) on one worker thread, at most one page ahead.
+
+    Pages grow: the first asks for at most FIRST_PAGE_ROWS, each next one for twice the last, up to `page_size`.
+    Nothing overlaps the first fetch or the last apply of a pull, so a small first page starts the pipeline (and
+    shows progress) sooner, and big pages then save requests and transactions; a small sync stays one small page.
+    """
 
     def __init__(
         self, transport: Transport, page_size: int, tables: Sequence[str] | None = None, *, ahead: bool = False
     ) -> None:
         self._transport = transport
         self._page_size = page_size
+        self._next_size = min(FIRST_PAGE_ROWS, page_size)
+        self._size = self._next_size
         self._tables = list(tables) if tables is not None else None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") if ahead else None
         self._pending: Future[PullPage] | None = None
@@ -108,22 +119,24 @@ class _Pages:
         """The next page to take is the one after `cursor`; with `ahead`, its fetch starts now."""
         assert not self._requested, "one page ahead at most"
         self._requested, self._cursor = True, cursor
+        # Sized here, on the pulling thread, so the worker never touches the sizes.
+        self._size, self._next_size = self._next_size, min(self._next_size * 2, self._page_size)
         if self._pool is not None:
-            self._pending = self._pool.submit(self._fetch, cursor)
+            self._pending = self._pool.submit(self._fetch, cursor, self._size)
 
     def take(self) -> PullPage:
         """The requested page (its error, if the fetch failed)."""
         assert self._requested, "take() without request()"
         self._requested = False
         if self._pending is None:
-            return self._fetch(self._cursor)
+            return self._fetch(self._cursor, self._size)
         pending, self._pending = self._pending, None
         return pending.result()
 
-    def _fetch(self, cursor: str | None) -> PullPage:
+    def _fetch(self, cursor: str | None, size: int) -> PullPage:
         if self._tables is None:
-            return self._transport.pull(cursor, self._page_size)
-        return self._transport.pull(cursor, self._page_size, self._tables)
+            return self._transport.pull(cursor, size)
+        return self._transport.pull(cursor, size, self._tables)
 
 
 def pull_feed(

@@ -1,6 +1,6 @@
-"""While a pull runs, its connection checkpoints the WAL every PULL_CHECKPOINT_PAGES frames (not SQLite's 1,000);
-after the pull, finished or failed, the connection is as it was. A fake transport serves the pages (fault
-injection); the mirror is real."""
+"""How a pull asks and writes: pages grow from FIRST_PAGE_ROWS to the page size, and while a pull runs its
+connection checkpoints the WAL every PULL_CHECKPOINT_PAGES frames (not SQLite's 1,000); after the pull, finished
+or failed, the connection is as it was. A fake transport serves the pages (fault injection); the mirror is real."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 
 from localdb.apply import PULL_CHECKPOINT_PAGES, wide_checkpoints
 from localdb.mirror import Mirror
+from sync import pull as pull_module
 from sync.errors import Offline
 from sync.pull import CURSOR_KEY, PullTotals, pull_feed, redownload
 from sync.transport import PullPage
@@ -22,9 +23,11 @@ class Feed:
 
     def __init__(self, pages: int, fail_at: int | None = None) -> None:
         self.pages, self.fail_at, self.requests = pages, fail_at, 0
+        self.limits: list[int] = []
 
     def pull(self, cursor: str | None, limit: int, tables: Sequence[str] | None = None) -> PullPage:
         self.requests += 1
+        self.limits.append(limit)
         if self.requests == self.fail_at:
             raise Offline("injected: the link dropped")
         n = 0 if cursor is None else int(cursor.rsplit(":", 1)[1])
@@ -76,3 +79,16 @@ def test_wide_checkpoints_sets_and_restores_any_value(mirror: Mirror) -> None:
     with wide_checkpoints(mirror.conn, pages=5000):
         assert autocheckpoint(mirror) == 5000
     assert autocheckpoint(mirror) == 123
+
+
+@pytest.mark.parametrize("prefetch", [False, True])
+def test_pages_grow_from_the_first_size_to_the_page_size(
+    mirror: Mirror, monkeypatch: pytest.MonkeyPatch, prefetch: bool
+) -> None:
+    monkeypatch.setattr(pull_module, "FIRST_PAGE_ROWS", 2)
+    feed = Feed(5)
+    pull_feed(mirror, feed, page_size=9, app_schema=1, prefetch=prefetch)  # type: ignore[arg-type]
+    assert feed.limits == [2, 4, 8, 9, 9]
+    small = Feed(3)
+    redownload(mirror, small, ["lessons"], page_size=1, reset=False, prefetch=prefetch)  # type: ignore[arg-type]
+    assert small.limits == [1, 1, 1]  # a page size below the first size is used as it is
