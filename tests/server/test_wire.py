@@ -58,3 +58,19 @@ def test_register_push_and_pull_over_http(devstack: Any) -> None:
         .data
     )
     assert [(r["t"], r["r"]["title"]) for r in second["rows"]] == [("lessons", "Over the wire")]
+
+
+def test_pull_with_the_earlier_arguments_and_with_counts_over_http(devstack: Any) -> None:
+    """An app that does not know p_counts (migration 0008) still pulls; one that does gets the counts."""
+    school = f"Wire school {uuid.uuid4().hex[:6]}"
+    learner = signed_in(devstack, "learner", school)
+    device = str(uuid.uuid4())
+    learner.rpc("sync_register_device", {"p_device_id": device, "p_name": "PC", "p_app_version": "0.1.0"}).execute()
+    earlier = {"p_device_id": device, "p_cursor": None, "p_limit": 100, "p_tables": ["organisations", "users"]}
+    old = learner.rpc("sync_pull", earlier).execute().data
+    assert old["reset"] is False and old["has_more"] is False and old["counts"] is None
+    assert {r["t"] for r in old["rows"]} == {"organisations", "users"} and len(old["columns"]) == 13
+    new = learner.rpc("sync_pull", {**earlier, "p_cursor": old["cursor"], "p_counts": ["users"]}).execute().data
+    assert new["rows"] == [] and new["columns"] == old["columns"]
+    assert new["counts"] == learner.rpc("sync_counts", {"p_tables": ["users"]}).execute().data
+    assert new["counts"]["users"]["count"] == len([r for r in old["rows"] if r["t"] == "users"]) >= 1
