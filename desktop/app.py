@@ -106,7 +106,9 @@ class TutorDeskApp(QObject):
 
     @Slot(int)
     def _on_first_page(self, _rows: int) -> None:
-        self.lessons_page.list.model.sig_page.disconnect(self._on_first_page)
+        model = self.lessons_page.list.model
+        model.sig_page.disconnect(self._on_first_page)
+        model.warm_up()
         QTimer.singleShot(0, self.after_show)  # the list is painted first
 
     def profile_words(self) -> str:

@@ -28,6 +28,7 @@ __all__ = [
     "get_lesson",
     "get_test_items",
     "list_lessons",
+    "warm_lessons",
 ]
 
 log = logging.getLogger(__name__)
@@ -232,6 +233,19 @@ def _dense_search(conn: sqlite3.Connection, search: str) -> bool:
     if int(row[0]) < DENSE_HITS:
         return False
     return conn.execute("SELECT 1 FROM sqlite_schema WHERE name = 'ix_lessons_title_nocase'").fetchone() is not None
+
+
+def warm_lessons(conn: sqlite3.Connection, max_rows: int = 100_000) -> int:
+    """Read the lessons' rows once, so this connection's page cache holds them; answers the rows read.
+
+    A search looks up each hit's row: the first search of a prefix on a fresh connection read ~3,000 pages
+    one by one (25-55 ms at 100,000 lessons, 10-15 ms once they are cached). One pass in row order costs
+    about 40 ms. `description` is read because no index holds it (a title-only pass reads an index).
+    """
+    row = conn.execute(
+        "SELECT count(*), sum(length(description)) FROM (SELECT description FROM lessons LIMIT ?)", (max_rows,)
+    ).fetchone()
+    return int(row[0])
 
 
 def count_lessons(conn: sqlite3.Connection, flt: LessonFilter | None = None) -> int:

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from localdb import queries, repo
+from localdb import queries, queries_lessons, repo
 from localdb.repo_base import write
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,11 @@ def list_lessons(conn: sqlite3.Connection, flt: LessonFilter, *, limit: int, off
 
 def count_lessons(conn: sqlite3.Connection, flt: LessonFilter) -> int:
     return queries.count_lessons(conn, _query_filter(flt))
+
+
+def warm_lessons(conn: sqlite3.Connection) -> int:
+    """Fill this connection's page cache with the lessons, so first searches do not read them page by page."""
+    return queries_lessons.warm_lessons(conn)
 
 
 def load_lesson(conn: sqlite3.Connection, lesson_id: str) -> LessonDraft:

@@ -296,3 +296,10 @@ def test_a_dense_search_walking_the_title_index_lists_the_same_pages(
     assert queries_lessons._dense_search(varied, flt.search)
     assert pages() == from_hits
     assert any(from_hits)
+
+
+def test_warming_reads_every_lesson_up_to_the_cap(conn: sqlite3.Connection) -> None:
+    for n in range(7):
+        make_lesson(conn, title=f"Lesson {n}")
+    assert queries_lessons.warm_lessons(conn) == 7
+    assert queries_lessons.warm_lessons(conn, max_rows=3) == 3
