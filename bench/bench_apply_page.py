@@ -9,6 +9,9 @@
   the table itself.
 - plain way: SQLAlchemy ORM, `session.merge()` per row, one commit per page, on `--orm-rows` rows (slow).
 
+Ours and the limits write with the WAL setting of a running pull (`localdb.apply.wide_checkpoints`: a checkpoint
+every 10,000 frames instead of 1,000), so they differ only in what is written.
+
 Run: `.venv/bin/python -m bench.bench_apply_page [--rows 100000] [--page 5000] [--orm-rows 10000]`.
 Writes its section of docs/benchmarks.md unless `--no-write`.
 """
@@ -29,6 +32,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, registry
 
 from bench.report import ratio, write_section
+from localdb.apply import wide_checkpoints
 from localdb.mirror import Mirror
 from localdb.schema import synced_table
 from localdb.tables import data_columns
@@ -88,8 +92,9 @@ def ours(folder: Path, rows: list[Row], page: int) -> float:
     pages = [[("lessons", r) for r in rows[s : s + page]] for s in range(0, len(rows), page)]
 
     def run() -> None:
-        for n, chunk in enumerate(pages):
-            mirror.apply_page(chunk, f"bench:{n}", keep_server)
+        with wide_checkpoints(mirror.conn):
+            for n, chunk in enumerate(pages):
+                mirror.apply_page(chunk, f"bench:{n}", keep_server)
 
     try:
         return timed(run)
@@ -111,12 +116,13 @@ def limit(folder: Path, rows: list[Row], page: int, search: bool = False) -> flo
     fts_sql = "INSERT INTO lessons_fts (rowid, lesson_id, title, description) VALUES (?, ?, ?, ?)"
 
     def run() -> None:
-        for s in range(0, len(tuples), page):
-            conn.execute("BEGIN IMMEDIATE")
-            conn.executemany(sql, tuples[s : s + page])
-            if search:
-                conn.executemany(fts_sql, fts[s : s + page])
-            conn.execute("COMMIT")
+        with wide_checkpoints(conn):
+            for s in range(0, len(tuples), page):
+                conn.execute("BEGIN IMMEDIATE")
+                conn.executemany(sql, tuples[s : s + page])
+                if search:
+                    conn.executemany(fts_sql, fts[s : s + page])
+                conn.execute("COMMIT")
 
     try:
         return timed(run)
