@@ -34,11 +34,11 @@ __all__ = ["APP_SCHEMA", "CLOCK_WARN_SECONDS", "PULL_PAGE_ROWS", "SyncEngine"]
 
 log = logging.getLogger(__name__)
 
-#: Most rows per pulled page (P2: memory is bounded by it; the server allows up to 10,000); a pull's pages grow to
-#: it from sync.pull.FIRST_PAGE_ROWS. Fewer, bigger pages spend fewer requests (each also a write on the server,
-#: the device's feed position), transactions and trigger re-creations for the same rows. Peak RSS of a
-#: 1,000,003-row first sync at 5,000: 221 MB (limit 300 MB; 1,000: ~145 MB at 100,003 rows, ~210 MB at 5,000).
-PULL_PAGE_ROWS = 5000
+#: Most rows per pulled page (P2: memory is bounded by it; the server allows up to 10,000). Measured on first syncs
+#: of 20,003 and 100,003 rows (bench_sync's school, pipelined pull, server schema 7): 5,000 (fixed, or grown from
+#: 1,000 by sync.pull's FIRST_PAGE_ROWS) was no faster than 1,000 within the run-to-run spread (~+-15% on this
+#: shared machine), for ~65 MB more peak RSS (211 vs 144 MB; 221 MB at 1,000,003 rows). So 1,000 stays.
+PULL_PAGE_ROWS = 1000
 #: Pulled rows in one run after which the mirror's planner statistics are refreshed (Mirror.refresh_stats).
 STATS_AFTER_ROWS = 1000
 #: The lowest server `min_app_schema` this app still satisfies (P7: a higher one means "update the app").
