@@ -1206,22 +1206,22 @@
         <translation>Libre</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="257" />
+        <location filename="../lessons/model.py" line="263" />
         <source>In trash</source>
         <translation>Dans la corbeille</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="259" />
+        <location filename="../lessons/model.py" line="265" />
         <source>Published</source>
         <translation>Publiée</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="261" />
+        <location filename="../lessons/model.py" line="267" />
         <source>Draft</source>
         <translation>Brouillon</translation>
     </message>
     <message>
-        <location filename="../lessons/model.py" line="263" />
+        <location filename="../lessons/model.py" line="269" />
         <source>Inactive</source>
         <translation>Inactive</translation>
     </message>
@@ -1712,18 +1712,18 @@
 <context>
     <name>TutorDeskApp</name>
     <message>
-        <location filename="../app.py" line="116" />
+        <location filename="../app.py" line="118" />
         <source>Offline profile (this PC only)</source>
         <extracomment>If the list's first page is slow to come, the rest of the start-up does not wait longer than this.</extracomment>
         <translation>Profil hors ligne (ce PC uniquement)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="117" />
+        <location filename="../app.py" line="119" />
         <source>Signed in as %s</source>
         <translation>Connecté en tant que %s</translation>
     </message>
     <message>
-        <location filename="../app.py" line="164" />
+        <location filename="../app.py" line="166" />
         <source>The local data file of this profile is damaged. To keep it from getting worse, TutorDesk saves nothing more into it and does not sync: you can still read what it shows, but it may be incomplete, and changes you make now are not kept.
 
 Close TutorDesk and open it again: the damaged file will be set aside (kept, not deleted) and a fresh one made. Lessons that were synced come back at the next sync; changes not yet sent stay in the kept file.</source>
@@ -1732,17 +1732,17 @@ Close TutorDesk and open it again: the damaged file will be set aside (kept, not
 Fermez TutorDesk et rouvrez-le : le fichier endommagé sera mis de côté (gardé, pas supprimé) et un nouveau sera créé. Les leçons synchronisées reviendront à la prochaine synchronisation ; les modifications pas encore envoyées restent dans le fichier gardé.</translation>
     </message>
     <message>
-        <location filename="../app.py" line="170" />
+        <location filename="../app.py" line="172" />
         <source>Damaged data file: nothing is saved. Restart TutorDesk.</source>
         <translation>Fichier de données endommagé : rien n'est enregistré. Redémarrez TutorDesk.</translation>
     </message>
     <message>
-        <location filename="../app.py" line="171" />
+        <location filename="../app.py" line="173" />
         <source>Data file problem</source>
         <translation>Problème de fichier de données</translation>
     </message>
     <message>
-        <location filename="../app.py" line="183" />
+        <location filename="../app.py" line="185" />
         <source>Test</source>
         <translation>Test</translation>
     </message>
