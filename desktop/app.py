@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,10 @@ ICON = Path(__file__).resolve().parent / "resources" / "tutordesk.png"
 
 class TutorDeskApp(QObject):
     """One open profile: its mirror, its window, its (optional) sync."""
+
+    current: TutorDeskApp | None = None
+    """The app whose window is open. Holds it alive: after a profile switch nothing else refers to the old
+    one (not the new one, nor the event loop's caller), so it is freed with its widgets and connections."""
 
     sig_mirror_checked = Signal(bool)
     """The mirror's whole-file check answered. Arguments: True when the file is sound (sync then starts)."""
@@ -72,7 +77,7 @@ class TutorDeskApp(QObject):
         self.error_box = ErrorBox(self.window)
         if reporter is not None:
             reporter.sig_error.connect(self.error_box.on_error)
-            reporter.sig_error.connect(lambda text: self.window.statusBar().showMessage(text, 10_000))
+            reporter.sig_error.connect(self.show_error_in_status)
         self.window.sig_settings_requested.connect(self.open_settings)
         self.window.sig_sign_in_requested.connect(self.open_sign_in)
         self.window.set_sync_now(None)
@@ -83,6 +88,7 @@ class TutorDeskApp(QObject):
         self._after_show_done = False
         self.checker: BackgroundCall | None = None
         self.damage_box: QMessageBox | None = None
+        self._successor: weakref.ref[TutorDeskApp] | None = None
 
     def gui_conn(self) -> sqlite3.Connection:
         """The GUI thread's read connection (list paging); opened once."""
@@ -95,6 +101,8 @@ class TutorDeskApp(QObject):
     def start(self) -> MainWindow:
         self.window.resize(self.config.window_width, self.config.window_height)
         self.window.profile_label.setText(self.profile_words())
+        self.window.mount_profiles(self)
+        TutorDeskApp.current = self
         self.author = author_for(self.gui_conn(), self.profile)
         self.lessons_page.editor.author = self.author
         self.window.show()
@@ -126,6 +134,7 @@ class TutorDeskApp(QObject):
             return
         self._after_show_done = True
         self.start_check()
+        self.window.profile_menu.check_session()  # after the first frame: it may import the sync client
         self.load_user_theme()
         self.mount_test_editor()
         if not self.config.first_run_done:
@@ -239,13 +248,19 @@ class TutorDeskApp(QObject):
         self.sign_in_dialog.sig_signed_in.connect(self.switch_profile)
         self.sign_in_dialog.open()
 
+    @property
+    def successor(self) -> TutorDeskApp | None:
+        """The app this one switched to, while it is open (a weak reference: a chain of switches keeps no
+        old app alive)."""
+        return self._successor() if self._successor is not None else None
+
     @Slot(object)
     def switch_profile(self, profile: Any) -> None:
         """After signing in: open the account's own mirror in a new window, then close this one."""
         from desktop.launch import open_mirror  # noqa: PLC0415 - avoids an import cycle
 
         mirror = open_mirror(Path(profile.mirror_path), self.data_dir)
-        self.successor = TutorDeskApp(
+        successor = TutorDeskApp(
             self.qapp,
             data_dir=self.data_dir,
             profile=profile,
@@ -253,10 +268,18 @@ class TutorDeskApp(QObject):
             config=self.config,
             reporter=self.reporter,
         )
-        self.successor.start()
+        self._successor = weakref.ref(successor)
+        successor.start()  # now the current app
         self.shutdown()
         self.window.close()
-        log.info("switched to a signed-in profile")
+        # Its widgets hold this app (the Profile menu's controller, the pages' connection getter) through Qt's
+        # parent links, which Python's collector cannot see: deleting the window breaks those links.
+        self.window.deleteLater()
+        log.info("switched to another profile")
+
+    @Slot(str)
+    def show_error_in_status(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 10_000)
 
     # -- stop ------------------------------------------------------------------------------------------------
 
@@ -266,6 +289,9 @@ class TutorDeskApp(QObject):
         if self._shut_down:
             return
         self._shut_down = True
+        self._let_go()
+        if TutorDeskApp.current is self:
+            TutorDeskApp.current = None
         if self.sync is not None:
             self.sync.shutdown()
         self.runner.shutdown()
@@ -281,6 +307,15 @@ class TutorDeskApp(QObject):
             self.save_config(self.config.with_changes(window_width=size.width(), window_height=size.height()))
         except OSError:
             log.warning("could not save the window size", exc_info=True)
+
+
+    def _let_go(self) -> None:
+        """Cut what long-lived objects (the Qt application, the error reporter) hold of this app, so a closed
+        profile's window and pages are freed rather than kept until the process ends."""
+        self.qapp.aboutToQuit.disconnect(self.shutdown)
+        if self.reporter is not None:
+            self.reporter.sig_error.disconnect(self.error_box.on_error)
+            self.reporter.sig_error.disconnect(self.show_error_in_status)
 
 
 def author_for(conn: sqlite3.Connection, profile: Any) -> Author:

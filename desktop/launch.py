@@ -132,6 +132,8 @@ def launch(*, data_dir: str | None, profile_key: str | None = None, notice: str 
     window = app.start()
     if notice:
         window.statusBar().showMessage(notice, 15_000)
+    # TutorDeskApp.current holds the open app from here: after a profile switch the first one can go.
+    del app, window
     code = qapp.exec()
     reporter.uninstall()
     return int(code)

@@ -119,10 +119,17 @@ class ProfilesMenu(QMenu):
         self.rebuild()
 
     def mount(self, controller: Any) -> None:
+        """Called at start, before the first frame: the list is built when the menu opens (`aboutToShow`), and
+        `check_session` (after the first frame) says whether the open profile is signed out, because reading a
+        saved session loads the sync client, about half a second."""
         self.controller = controller
+
+    def check_session(self) -> None:
         self.rebuild()
-        profile = controller.profile
-        if not has_session(controller.data_dir, profile):
+        if self.controller is None:
+            return
+        profile = self.controller.profile
+        if not has_session(self.controller.data_dir, profile):
             # Opened without a session (signed out earlier): say so where the window names the profile.
             self.main_window.profile_label.setText(self._signed_out_words(profile))
 

@@ -32,6 +32,7 @@ class SyncWiring:
         self.status_area: Any = None
         self.tray: Any = None
         self.scheduler: Any = None
+        self.profile_sync: Any = None  # sync.service.ProfileSync: owns the HTTP client, closed at shutdown
         self.review_view: QWidget | None = None
 
     # -- views -----------------------------------------------------------------------------------------------
@@ -84,13 +85,11 @@ class SyncWiring:
         except ImportError:
             log.warning("the sync engine is not available in this build; working offline")
             return None
-        builder = getattr(service, "run_sync_for", None)
-        if builder is None:
-            log.warning("sync.service has no run_sync_for; working offline")
-            return None
-        result: Callable[[threading.Event], Any] = builder(
+        # The service's pieces, kept (not only their run callable) so that shutdown can close the HTTP client.
+        self.profile_sync = service.ProfileSync.open(
             self.app.data_dir, profile, mirror=self.app.mirror, listener=self.bridge.listener
         )
+        result: Callable[[threading.Event], Any] = self.profile_sync.run_or_raise
         return result
 
     def _start_scheduler(self, run_sync: Callable[[threading.Event], Any]) -> Callable[[], None]:
@@ -133,5 +132,10 @@ class SyncWiring:
             if not self.scheduler.wait_idle(timeout=_QUIT_GRACE_SECONDS):
                 log.info("a sync was still waiting on the network at quit; it resumes on the next start")
             self.scheduler = None
+        if self.profile_sync is not None:
+            # Its sockets closed now rather than by the garbage collector. A run still waiting on the network
+            # gets a transport error from its closed client and stops there, as if the link had dropped.
+            self.profile_sync.close()  # the app's mirror stays open: the app closes it
+            self.profile_sync = None
         if self.tray is not None:
             self.tray.hide()

@@ -16,6 +16,13 @@ from desktop.i18n import locale as number_locale
 from desktop.i18n import number as _grouped
 from desktop.syncview.state import AUTH, CANCELLED, ERROR, OFFLINE, OK, SYNCING, LogEntry, SyncSnapshot
 
+#: `fill` is re-exported on purpose: the views write `words.fill(words.tr("..."), ...)` beside `words.tr`.
+__all__ = [
+    "STAGE_WORDS", "TABLE_WORDS", "ago", "changes", "clock_text", "detail_text", "event_detail", "event_words",
+    "fill", "finished_detail", "finished_words", "log_line", "number", "scheduler_words", "stage_words",
+    "started_detail", "status_text", "table_words", "tr",
+]
+
 #: The contexts pyside6-lupdate files these strings under: "" for a bare `tr("...")`, "words" for
 #: `words.tr("...")` in the other syncview modules. Looking in both keeps extraction and lookup in step.
 _CONTEXTS = ("", "words")

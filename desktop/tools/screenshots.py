@@ -100,8 +100,6 @@ def run(out: Path) -> None:
         )
         app = build(data_dir, str(profile.user_id))
         window = app.start()
-        if window.profile_menu.controller is None:
-            window.mount_profiles(app)  # the controller does this at start once it wires the menu
         window.resize(1270, 800)
         wait(lambda: app.sync is not None and app.sync.bridge is not None)
         bridge = app.sync.bridge

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 from pytestqt.qtbot import QtBot
 
 from desktop.app import TutorDeskApp
@@ -23,13 +24,16 @@ def open_app(qtbot: QtBot, data_dir: Path) -> Iterator[Callable[..., TutorDeskAp
         app = build(data_dir, **kwargs)
         window = app.start()
         qtbot.waitExposed(window)
-        # after_show mounts sync views and may open the first-run dialog: wait for it so tests start settled.
+        # after_show may open the first-run dialog and starts the mirror's check, whose answer mounts the sync
+        # views: wait for that so tests start settled.
         qtbot.waitUntil(lambda: app.sync is not None)
         opened.append(app)
         return app
 
     yield opener
     for app in opened:
+        if not shiboken6.isValid(app.window):
+            continue  # switched away from: shut down, its window deleted
         dialog = getattr(app, "first_run", None)
         if dialog is not None:
             dialog.close()

@@ -6,19 +6,21 @@ from __future__ import annotations
 import gc
 import socket
 import uuid
-import warnings
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop.app import TutorDeskApp
 from desktop.firstrun import sign_in_and_store
+from desktop.launch import build
 from desktop.mainwindow import PROFILE_MENU_SHORTCUT
 from desktop.profiles_menu import has_session
 from localdb import queries
@@ -48,22 +50,21 @@ def windows(qtbot: QtBot, open_app: Any) -> Iterator[list[TutorDeskApp]]:
     opened: list[TutorDeskApp] = []
     yield opened
     for app in opened:
+        if not shiboken6.isValid(app.window):
+            continue  # switched away from: already shut down and deleted
         app.lessons_page.editor.clear()
         app.window.unsaved_checks.clear()
         app.shutdown()
         app.window.close()
         app.window.deleteLater()
-    # A closed window's sync leaves its HTTP client to the garbage collector (desktop.syncwire does not close
-    # it; reported). Collect here, so its unclosed sockets are not blamed on the next test.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
+    # A closed window's sync must have closed its HTTP client: an unclosed socket found by the collector is a
+    # ResourceWarning, an error here.
+    gc.collect()
 
 
 def mounted(app: TutorDeskApp) -> TutorDeskApp:
-    # The app controller wires its window's Profile menu at start; done here too in case it does not yet.
-    if app.window.profile_menu.controller is None:
-        app.window.mount_profiles(app)
+    """The app as started: its Profile menu already has the controller (nothing mounts it here)."""
+    assert app.window.profile_menu.controller is app
     return app
 
 
@@ -76,8 +77,13 @@ def switch(qtbot: QtBot, app: TutorDeskApp, profile: Any, windows: list[TutorDes
     new = app.successor
     windows.append(new)
     qtbot.waitUntil(lambda: new.sync is not None)
-    assert not app.window.isVisible() and new.window.isVisible()
+    assert closed(app) and new.window.isVisible()
     return mounted(new)
+
+
+def closed(app: TutorDeskApp) -> bool:
+    """The app's window is gone: switching away deletes it (from the event loop, so it may still be there)."""
+    return not shiboken6.isValid(app.window) or not app.window.isVisible()
 
 
 def new_lesson(qtbot: QtBot, app: TutorDeskApp, title: str) -> None:
@@ -233,3 +239,39 @@ def test_sign_out_works_without_the_server(
         pass
     assert not has_session(data_dir, profile)
     assert "Signed out" in app.window.statusBar().currentMessage()
+
+
+def wait_mounted(qtbot: QtBot, app: TutorDeskApp) -> None:
+    # A function of its own, so no closure in the test holds the app after `del`.
+    qtbot.waitUntil(lambda: app.sync is not None)
+
+
+def test_switching_lets_the_old_app_go_and_the_new_one_shows_its_menu(
+    qtbot: QtBot, data_dir: Path, tmp_path: Path
+) -> None:
+    """No chain of old apps: once switched away from (or shut down), an app is freed with its window."""
+    (tmp_path / "config").mkdir(exist_ok=True)
+    (tmp_path / "config" / "tutordesk.toml").write_text("first_run_done = true\n", encoding="utf-8")
+    store = ProfileStore(data_dir)
+    dan = store.upsert(Profile(name="Dan", email="dan@offline.test", user_id="d4a0"))
+    eve = store.upsert(Profile(name="Eve", email="eve@offline.test", user_id="e4e0"))
+    first = build(data_dir, dan.user_id)
+    first.start()
+    wait_mounted(qtbot, first)
+    assert first.window.profile_menu.controller is first  # the real start mounts the Profile menu
+    first.window.profile_menu.rebuild()
+    first.window.profile_menu.profile_actions[eve.user_id].trigger()
+    second = first.successor
+    assert second is not None
+    assert second.profile.user_id == eve.user_id
+    wait_mounted(qtbot, second)
+    assert TutorDeskApp.current is second and closed(first)
+    first_gone, second_gone = weakref.ref(first), weakref.ref(second)
+    del first
+    qtbot.waitUntil(lambda: gc.collect() >= 0 and first_gone() is None)  # its window is deleted by the loop
+    second.shutdown()
+    second.window.close()
+    second.window.deleteLater()
+    del second
+    qtbot.waitUntil(lambda: gc.collect() >= 0 and second_gone() is None)
+    assert TutorDeskApp.current is None

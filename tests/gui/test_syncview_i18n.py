@@ -159,7 +159,7 @@ def test_the_app_opened_in_french_shows_the_profile_menu_in_french(
 ) -> None:
     app = open_app()
     menu = app.window.profile_menu
-    app.window.mount_profiles(app)
+    assert menu.controller is app  # mounted by the app's start
     menu.rebuild()
     assert menu.title() == "&Profil"
     assert menu.sign_in_action.text() == "Se connecter avec un &autre compte…"
