@@ -13,6 +13,12 @@ and re-creates the triggers before the commit. DDL is transactional in SQLite: a
 them, and other connections never see them missing (they are blocked from writing by our write lock and read
 the committed schema).
 
+A download from the feed's start (a first sync, a replacement sync) can skip that refresh (`defer_search`):
+the page marks the index stale in its own transaction, and `rebuild_search` writes it whole once at the end,
+clearing the mark in its transaction; a crash in between leaves the mark, and the mirror repairs it
+(localdb/mirror.py). Lessons and their notes arrive on different pages, so the per-page refresh indexed each
+lesson twice; the rebuild indexes it once (bench/bench_apply_page.py).
+
 A row with a pending local edit meets the pulled row through the merge function (P5); what lost of the
 columns this device changed (the row's pending `changed_fields`) is kept in `conflicts` (C6), and the outbox
 entries stay, so the merged row is what gets pushed next.
@@ -32,16 +38,20 @@ from typing import Any
 from localdb.conflicts import record_conflict
 from localdb.outbox import own_losses, pending_changed_fields, pending_restore_of
 from localdb.tables import TABLE_NAMES, data_columns
-from localdb.triggers import SEARCH_REFRESH_SQL, table_triggers
+from localdb.triggers import SEARCH_REBUILD_SQL, SEARCH_REFRESH_SQL, table_triggers
 from localdb.wire import codec, dump_json
 
 __all__ = [
     "PULL_CHECKPOINT_PAGES",
+    "SEARCH_STALE_KEY",
     "ApplyResult",
     "MergeFn",
     "apply_page",
     "applying",
+    "defer_wanted",
+    "rebuild_search",
     "reset_table",
+    "search_stale",
     "table_checksum",
     "wide_checkpoints",
     "write_rows",
@@ -62,6 +72,9 @@ PULL_CHECKPOINT_PAGES = 10_000
 _CHECKSUM_SLICE = 10_000
 _ANY_LESSON = "SELECT EXISTS (SELECT 1 FROM lessons WHERE id IN (SELECT value FROM json_each(?)))"
 _ORDER = {name: i for i, name in enumerate(TABLE_NAMES)}
+#: sync_state key: '1' while `lessons_fts` lacks what deferred pages wrote (see apply_page's `defer_search`).
+SEARCH_STALE_KEY = "search_stale"
+_SEARCH_TABLES = frozenset({"lessons", "notes"})
 
 
 @dataclass(frozen=True)
@@ -202,35 +215,76 @@ def _search_ids(conn: sqlite3.Connection, ordered: list[tuple[str, list[Mapping[
     return ids
 
 
+def _refresh_search(conn: sqlite3.Connection, search: str, indexed: bool) -> None:
+    delete, insert = SEARCH_REFRESH_SQL
+    if indexed:
+        conn.execute(delete, (search,))
+    conn.execute(insert, (search,))
+
+
 def apply_page(
     conn: sqlite3.Connection,
     rows: Sequence[tuple[str, Mapping[str, Any]]],
     cursor: str | None,
     merge: MergeFn,
     removed: Sequence[tuple[str, str]] = (),
+    *,
+    defer_search: bool = False,
 ) -> ApplyResult:
-    """Apply a page inside the caller's transaction: tombstones first, merges, removals, then the cursor."""
+    """Apply a page inside the caller's transaction: tombstones first, merges, removals, then the cursor.
+
+    `defer_search`: leave `lessons_fts` as it is and, when the page holds lessons or notes, mark it stale
+    (`sync_state.search_stale = '1'`) in the same transaction; `rebuild_search` later writes it whole once.
+    """
     applied = merged = conflicts = 0
     ordered = _ordered(rows)
     with applying(conn):
-        search = dump_json(sorted(_search_ids(conn, ordered)))
-        # A first sync writes only new lessons: they have no search rows yet, so there is nothing to delete.
-        indexed = conn.execute(_ANY_LESSON, (search,)).fetchone()[0]
+        search, indexed = "[]", False
+        if not defer_search:
+            search = dump_json(sorted(_search_ids(conn, ordered)))
+            # A first sync writes only new lessons: they have no search rows yet, so there is nothing to delete.
+            indexed = bool(conn.execute(_ANY_LESSON, (search,)).fetchone()[0])
         with _triggers_suspended(conn, (table for table, _ in ordered)):
             for table, batch in ordered:
                 a, m, k = write_rows(conn, table, batch, merge)
                 applied, merged, conflicts = applied + a, merged + m, conflicts + k
-            delete, insert = SEARCH_REFRESH_SQL
-            if indexed:
-                conn.execute(delete, (search,))
-            conn.execute(insert, (search,))
+            if not defer_search:
+                _refresh_search(conn, search, indexed)
+        if defer_search and any(table in _SEARCH_TABLES for table, _ in ordered):
+            _set_state(conn, SEARCH_STALE_KEY, "1")
         _remove(conn, removed)
-        conn.execute(
-            "INSERT INTO sync_state (key, value) VALUES ('cursor', ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (cursor,),
-        )
+        _set_state(conn, "cursor", cursor)
     return ApplyResult(applied, merged, conflicts)
+
+
+def _set_state(conn: sqlite3.Connection, key: str, value: str | None) -> None:
+    conn.execute(
+        "INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def search_stale(conn: sqlite3.Connection) -> bool:
+    """`lessons_fts` may lack rows: a deferred download has not rebuilt it yet (or was killed before it did)."""
+    row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (SEARCH_STALE_KEY,)).fetchone()
+    return row is not None and row[0] == "1"
+
+
+def defer_wanted(conn: sqlite3.Connection) -> bool:
+    """Whether a pull's next page should skip the search refresh: the feed is read from its start (no cursor:
+    a first sync or a replacement sync, P6), so every lesson comes again and one rebuild at the end costs less
+    than refreshing each page (lessons and their notes arrive on different pages, so each lesson would be
+    indexed twice); or the index is stale already, so the rebuild is owed anyway."""
+    row = conn.execute("SELECT value FROM sync_state WHERE key = 'cursor'").fetchone()
+    return row is None or not row[0] or search_stale(conn)
+
+
+def rebuild_search(conn: sqlite3.Connection) -> None:
+    """Write `lessons_fts` whole from the lessons and their notes and clear the stale mark, in the caller's
+    transaction (a crash leaves the mark, so the repair runs again)."""
+    for sql in SEARCH_REBUILD_SQL:
+        conn.execute(sql)
+    conn.execute("DELETE FROM sync_state WHERE key = ?", (SEARCH_STALE_KEY,))
 
 
 @contextmanager

@@ -121,7 +121,7 @@ class Mirror:
                 self._guarded = True  # from here on, the first write runs the check before it
             conn = self.conn
             conn.execute("PRAGMA journal_mode = WAL")
-            if not self._guarded and self.check() is not None:
+            if not self._guarded and self._check_file() is not None:
                 raise sqlite3.DatabaseError(f"quick_check: {self.damage}")
             with self.transaction():
                 upgraded = migrate(conn)
@@ -132,6 +132,8 @@ class Mirror:
                     self.set_state("device_id", str(uuid.uuid4()))
             if upgraded and conn.execute("SELECT 1 FROM lessons LIMIT 1").fetchone() is not None:
                 self.refresh_stats()  # an upgraded file with data: its new indexes need statistics
+            if not self._guarded:
+                self.finish_search()  # a download killed before its search rebuild (guarded: check() does it)
         except NewerSchema as exc:
             self.close()
             raise MirrorTooNew(self.path, exc.found, LATEST) from None
@@ -160,7 +162,28 @@ class Mirror:
     def check(self) -> str | None:
         """Run `PRAGMA quick_check` once, on a read-only connection of its own (any thread); answers None for
         a sound file, else SQLite's first complaint (also kept in `damage`, and every write is refused from
-        then on). Calls after the first answer at once; a call while it runs waits for it."""
+        then on). Calls after the first answer at once; a call while it runs waits for it.
+
+        A sound file whose search index a killed download left stale is then repaired here (`finish_search`,
+        ~1 s at 100,000 lessons): the desktop runs this on a thread of its own once the window is up, so the
+        repair stays off the cold start."""
+        problem = self._check_file()
+        if problem is None and self._checked:
+            self._repair_search()
+        return problem
+
+    def _repair_search(self) -> None:
+        conn = self.connect()  # this thread's own, closed after: the check's thread keeps no connection
+        try:
+            self.finish_search(conn)
+        except LocalDbError as exc:  # a held or full file: the mark stays, the next check or pull repairs it
+            log.warning("the search index of %s was not rebuilt: %s", self.path.name, exc)
+        finally:
+            with self._lock:
+                self._all.remove(conn)
+            conn.close()
+
+    def _check_file(self) -> str | None:
         with self._check_lock:
             if self._checked:
                 return self.damage
@@ -204,7 +227,7 @@ class Mirror:
             return sqlite3.SQLITE_OK
         if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() not in _WRITING_PRAGMAS:
             return sqlite3.SQLITE_OK
-        return sqlite3.SQLITE_OK if self.check() is None else sqlite3.SQLITE_DENY
+        return sqlite3.SQLITE_OK if self._check_file() is None else sqlite3.SQLITE_DENY
 
     def refresh_stats(self) -> None:
         """Sampled planner statistics (ANALYZE): call after a big change of the data, e.g. a first sync.
@@ -390,10 +413,47 @@ class Mirror:
         merge: MergeFn,
         *,
         removed: Sequence[tuple[str, str]] = (),
+        defer_search: bool | None = None,
     ) -> ApplyResult:
-        """Apply one pulled page and store its cursor in ONE transaction (see apply.py)."""
+        """Apply one pulled page and store its cursor in ONE transaction (see apply.py). `defer_search`: None
+        = defer inside this thread's `deferred_search()` block when the feed is read from its start."""
         with self.transaction() as conn:
-            return _apply.apply_page(conn, rows, cursor, merge, removed)
+            if defer_search is None:
+                defer_search = bool(getattr(self._local, "defer_search", False)) and _apply.defer_wanted(conn)
+            return _apply.apply_page(conn, rows, cursor, merge, removed, defer_search=defer_search)
+
+    @contextmanager
+    def deferred_search(self) -> Iterator[None]:
+        """A pull's pages: this thread's `apply_page` calls skip the search refresh while the feed is read from
+        its start (see apply.py), and the index is rebuilt once when the block ends, on an error too (the rows
+        applied so far must be found); a killed process leaves the stale mark for `check()` or the next pull."""
+        self._local.defer_search = True
+        try:
+            yield
+        finally:
+            self._local.defer_search = False
+            try:
+                self.finish_search()
+            except LocalDbError as exc:
+                log.warning("the search index of %s was not rebuilt: %s", self.path.name, exc)
+
+    @property
+    def search_stale(self) -> bool:
+        """`lessons_fts` lacks rows a deferred download wrote (until `finish_search`)."""
+        return _apply.search_stale(self.conn)
+
+    def finish_search(self, conn: sqlite3.Connection | None = None) -> bool:
+        """Rebuild `lessons_fts` if it is marked stale, clearing the mark in the same transaction; answers
+        whether it did. About 1 s for 100,000 lessons (bench/bench_apply_page.py)."""
+        conn = conn or self.conn
+        if not _apply.search_stale(conn):  # read again in the transaction: another connection may rebuild it
+            return False
+        with self.transaction(conn):
+            if not _apply.search_stale(conn):
+                return False
+            _apply.rebuild_search(conn)
+        log.info("search index of %s rebuilt", self.path.name)
+        return True
 
     def accept_server_row(self, table: str, row: Mapping[str, Any], merge: MergeFn | None = None) -> None:
         """Write the server's version of a row without queuing it; with `merge`, a still-pending local

@@ -29,6 +29,7 @@ from localdb.tables import TABLES, TableSpec
 
 __all__ = [
     "FTS_SQL",
+    "SEARCH_REBUILD_SQL",
     "SEARCH_REFRESH_SQL",
     "drop_trigger_sql",
     "outbox_trigger_sql",
@@ -194,4 +195,15 @@ SEARCH_REFRESH_SQL: tuple[str, ...] = (
     # In rowid order: FTS5 flushes its pending terms whenever a rowid is lower than the one before, and
     # ids come in uuid order; unsorted, each page would cost several times as much (bench_apply_page).
     "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY rowid",
+)
+
+#: The whole search index from scratch, one row per lesson (used once at the end of a download that skipped the
+#: per-page refresh, and to repair a mirror left with `sync_state.search_stale` by a crash). Dropping the table
+#: frees its pages at once, where deleting its rows would read every row back to remove its terms; the insert
+#: goes in rowid order for the reason given above. Run inside the caller's transaction (DDL is transactional).
+SEARCH_REBUILD_SQL: tuple[str, ...] = (
+    "DROP TABLE lessons_fts",
+    FTS_SQL[0],
+    "INSERT INTO lessons_fts (rowid, lesson_id, title, description, notes) "
+    f"SELECT rowid, id, title, description, {_NOTES_OF.format(lesson='lessons.id')} FROM lessons ORDER BY rowid",
 )

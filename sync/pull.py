@@ -151,7 +151,12 @@ def pull_feed(
 ) -> PullTotals:
     """Pull and apply pages until the feed has no more (P1, P2, P5, P6); `prefetch`: one page fetched ahead."""
     totals = PullTotals()
-    with _Pages(transport, page_size, ahead=prefetch) as pages, wide_checkpoints(mirror.conn):
+    # deferred_search: a download from the feed's start skips the per-page search refresh; rebuilt once at the end.
+    with (
+        _Pages(transport, page_size, ahead=prefetch) as pages,
+        wide_checkpoints(mirror.conn),
+        mirror.deferred_search(),
+    ):
         pages.request(mirror.get_state(CURSOR_KEY) or None)
         while True:
             _check_cancel(cancel)
