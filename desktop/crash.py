@@ -17,6 +17,8 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from desktop.i18n import fill
+
 log = logging.getLogger(__name__)
 
 LOG_FILE = "tutordesk.log"
@@ -78,8 +80,12 @@ class ErrorReporter(QObject):
             return
         log.error("unexpected error", exc_info=(exc_type, exc, tb))
         self.errors_seen += 1
-        where = f" The details are in {self.log_path}." if self.log_path else ""
-        message = self.tr("Something went wrong, but your work is safe.") + where
+        if self.log_path:
+            message = fill(
+                self.tr("Something went wrong, but your work is safe. The details are in %1."), str(self.log_path)
+            )
+        else:
+            message = self.tr("Something went wrong, but your work is safe.")
         # Emitting from a worker thread is fine: the connection to the window is queued.
         self.sig_error.emit(message)
 

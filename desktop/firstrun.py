@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from desktop.i18n import QT_TRANSLATE_NOOP, fill
 
 if TYPE_CHECKING:
     from desktop.app import TutorDeskApp
@@ -52,14 +54,38 @@ class _SignInJob(QRunnable):
             self.signals.sig_done.emit(result, error)
 
 
+#: The sync package's sentences a sign-in can end with (its errors' `plain`), marked for the translation file;
+#: a sentence not listed here is shown as the sync package wrote it.
+SIGN_IN_PROBLEMS = (
+    QT_TRANSLATE_NOOP("SignInDialog", "Cannot reach the server to sign in."),
+    QT_TRANSLATE_NOOP("SignInDialog", "No connection to the server."),
+    QT_TRANSLATE_NOOP("SignInDialog", "The server is not reachable right now."),
+    QT_TRANSLATE_NOOP("SignInDialog", "The server did not answer in time."),
+    QT_TRANSLATE_NOOP("SignInDialog", "The e-mail or password is not right."),
+    QT_TRANSLATE_NOOP("SignInDialog", "Too many sign-in attempts; wait a while, then retry."),
+    QT_TRANSLATE_NOOP("SignInDialog", "That server address or key is not valid."),
+    QT_TRANSLATE_NOOP("SignInDialog", "The server had a problem; the sync will be tried again later."),
+    QT_TRANSLATE_NOOP("SignInDialog", "The server is not set up for this app's sync."),
+    QT_TRANSLATE_NOOP("SignInDialog", "The server refused access for this account."),
+    QT_TRANSLATE_NOOP(
+        "SignInDialog", "Please update the app: the server needs a newer version. You can keep working offline."
+    ),
+)
+
+
 def sign_in_words(error: BaseException) -> str:
     """Plain words for a failed sign-in: wrong password, no connection, bad address are told apart."""
     plain = getattr(error, "plain", None)
+    said = QCoreApplication.translate("SignInDialog", str(plain)) if plain else ""
     if type(error).__name__ == "Offline":
-        return f"{plain or 'No connection to the server.'} You can keep working offline and sign in later."
-    if plain:
-        return str(plain)
-    return "Signing in did not work. You can keep working offline and sign in later."
+        said = said or QCoreApplication.translate("SignInDialog", "No connection to the server.")
+        later = QCoreApplication.translate("SignInDialog", "%1 You can keep working offline and sign in later.")
+        return fill(later, said)
+    if said:
+        return said
+    return QCoreApplication.translate(
+        "SignInDialog", "Signing in did not work. You can keep working offline and sign in later."
+    )
 
 
 def sign_in_and_store(data_dir: Any, url: str, anon_key: str, email: str, password: str) -> Any:

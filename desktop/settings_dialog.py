@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QCoreApplication, Slot
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,6 +38,9 @@ THEME_WORDS = {
     "dark": QT_TRANSLATE_NOOP("SettingsDialog", "Dark"),
 }
 
+#: config.LANGUAGES' name for "" (follow the system), marked here for the translation file.
+SYSTEM_LANGUAGE = QT_TRANSLATE_NOOP("SettingsDialog", "System default")
+
 
 class SettingsDialog(QDialog):
     """Edits the app's config file and the person's theme; OK saves, Cancel leaves everything as it was."""
@@ -63,16 +67,17 @@ class SettingsDialog(QDialog):
         )
         self.language = QComboBox()
         for code, name in LANGUAGES.items():
-            self.language.addItem(self.tr(name) if code == "" else name, code)
+            # Only "System default" is words; the languages are named in their own language.
+            self.language.addItem(self.tr(SYSTEM_LANGUAGE) if code == "" else name, code)
         self.language.setCurrentIndex(max(0, self.language.findData(config.language)))
         self.note = QLabel()
         self.note.setWordWrap(True)
         names = {
-            self.server_url: "Server address",
+            self.server_url: QT_TRANSLATE_NOOP("SettingsDialog", "Server address"),
             self.anon_key: QT_TRANSLATE_NOOP("SettingsDialog", "Server public key (anon key)"),
             self.interval: QT_TRANSLATE_NOOP("SettingsDialog", "Sync every how many minutes"),
-            self.theme: "Theme",
-            self.language: "Language",
+            self.theme: QT_TRANSLATE_NOOP("SettingsDialog", "Theme"),
+            self.language: QT_TRANSLATE_NOOP("SettingsDialog", "Language"),
         }
         for widget, name in names.items():
             widget.setAccessibleName(self.tr(name))
@@ -95,7 +100,7 @@ class SettingsDialog(QDialog):
         look_form.addRow(self.tr("&Language"), self.language)
         keys = QGroupBox(self.tr("Keyboard shortcuts"))
         keys_layout = QVBoxLayout(keys)
-        table = QTableWidget(len(SHORTCUTS), 2)
+        table = self.shortcut_table = QTableWidget(len(SHORTCUTS), 2)
         table.setAccessibleName(self.tr("Keyboard shortcuts"))
         table.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Keys")])
         table.verticalHeader().hide()
@@ -103,8 +108,12 @@ class SettingsDialog(QDialog):
         shortcuts = [entry for entry in SHORTCUTS.values() if entry[2]]
         table.setRowCount(len(shortcuts))
         for row, (_menu, label, keys_text) in enumerate(shortcuts):
-            table.setItem(row, 0, QTableWidgetItem(self.tr(label).replace("&", "").rstrip("…")))
-            table.setItem(row, 1, QTableWidgetItem(keys_text))
+            # The labels are the menu's own, translated under the main window's context where they are marked.
+            words = QCoreApplication.translate("MainWindow", label).replace("&", "").rstrip("…")
+            table.setItem(row, 0, QTableWidgetItem(words))
+            # Key names as the menus show them in this language ("Ctrl+Suppr" in French).
+            key_names = QKeySequence(keys_text).toString(QKeySequence.SequenceFormat.NativeText)
+            table.setItem(row, 1, QTableWidgetItem(key_names))
         table.horizontalHeader().setStretchLastSection(True)
         table.setColumnWidth(0, 200)
         keys_layout.addWidget(table)

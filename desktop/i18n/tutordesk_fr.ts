@@ -181,328 +181,328 @@
         <translation>Entrée du journal d'audit</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="25" />
-        <location filename="../syncview/words.py" line="26" />
-        <location filename="../syncview/words.py" line="27" />
+        <location filename="../syncview/words.py" line="32" />
+        <location filename="../syncview/words.py" line="33" />
+        <location filename="../syncview/words.py" line="34" />
         <source>Connecting</source>
-        <extracomment>The contexts pyside6-lupdate files these strings under: "" for a bare `tr("...")`, "words" for `words.tr("...")` in the other syncview modules. Looking in both keeps extraction and lookup in step. The engine's stage names -&gt; what a person reads in the status bar and the log.</extracomment>
+        <extracomment>`fill` is re-exported on purpose: the views write `words.fill(words.tr("..."), ...)` beside `words.tr`. The contexts pyside6-lupdate files these strings under: "" for a bare `tr("...")`, "words" for `words.tr("...")` in the other syncview modules. Looking in both keeps extraction and lookup in step. The engine's stage names -&gt; what a person reads in the status bar and the log.</extracomment>
         <translation>Connexion</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="28" />
+        <location filename="../syncview/words.py" line="35" />
         <source>Checking the clock</source>
         <translation>Vérification de l'horloge</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="29" />
+        <location filename="../syncview/words.py" line="36" />
         <source>Sending changes</source>
         <translation>Envoi des modifications</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="30" />
+        <location filename="../syncview/words.py" line="37" />
         <source>Receiving changes</source>
         <translation>Réception des modifications</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="31" />
+        <location filename="../syncview/words.py" line="38" />
         <source>Downloading everything again</source>
         <translation>Nouveau téléchargement complet</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="32" />
-        <location filename="../syncview/words.py" line="33" />
+        <location filename="../syncview/words.py" line="39" />
+        <location filename="../syncview/words.py" line="40" />
         <source>Receiving new columns</source>
         <translation>Réception des nouvelles colonnes</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="34" />
-        <location filename="../syncview/words.py" line="35" />
+        <location filename="../syncview/words.py" line="41" />
+        <location filename="../syncview/words.py" line="42" />
         <source>Checking</source>
         <translation>Vérification</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="36" />
-        <location filename="../syncview/words.py" line="39" />
+        <location filename="../syncview/words.py" line="43" />
+        <location filename="../syncview/words.py" line="46" />
         <location filename="../tests_editor/preview.py" line="214" />
         <source>Finished</source>
         <translation>Terminé</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="38" />
+        <location filename="../syncview/words.py" line="45" />
         <source>Started</source>
         <translation>Début</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="41" />
+        <location filename="../syncview/words.py" line="48" />
         <source>Connected</source>
         <translation>Connecté</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="42" />
+        <location filename="../syncview/words.py" line="49" />
         <source>Stopped</source>
         <translation>Arrêt</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="43" />
+        <location filename="../syncview/words.py" line="50" />
         <source>Status</source>
         <translation>État</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="53" />
+        <location filename="../syncview/words.py" line="60" />
         <source>schools</source>
         <extracomment>A context no translation uses: what Qt answers for a text it has no translation of (%Ln filled in). Synced tables as a person names them, in the middle of a sentence ("Receiving changes: lessons, 1 received").</extracomment>
         <translation>écoles</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="54" />
+        <location filename="../syncview/words.py" line="61" />
         <source>people</source>
         <translation>personnes</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="55" />
+        <location filename="../syncview/words.py" line="62" />
         <source>settings</source>
         <translation>paramètres</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="56" />
+        <location filename="../syncview/words.py" line="63" />
         <source>classes</source>
         <translation>classes</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="57" />
+        <location filename="../syncview/words.py" line="64" />
         <source>class members</source>
         <translation>membres de classe</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="58" />
+        <location filename="../syncview/words.py" line="65" />
         <source>media</source>
         <translation>médias</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="59" />
+        <location filename="../syncview/words.py" line="66" />
         <source>lessons</source>
         <translation>leçons</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="60" />
+        <location filename="../syncview/words.py" line="67" />
         <source>notes</source>
         <translation>notes</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="61" />
+        <location filename="../syncview/words.py" line="68" />
         <source>tests</source>
         <translation>tests</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="62" />
+        <location filename="../syncview/words.py" line="69" />
         <source>test items</source>
         <translation>éléments de test</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="63" />
+        <location filename="../syncview/words.py" line="70" />
         <source>test attempts</source>
         <translation>passages de test</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="64" />
+        <location filename="../syncview/words.py" line="71" />
         <source>practice sessions</source>
         <translation>séances d'entraînement</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="65" />
+        <location filename="../syncview/words.py" line="72" />
         <source>audit log</source>
         <translation>journal d'audit</translation>
     </message>
     <message numerus="yes">
-        <location filename="../syncview/words.py" line="93" />
+        <location filename="../syncview/words.py" line="100" />
         <source>%Ln change(s)</source>
         <translation><numerusform>%Ln modification</numerusform><numerusform>%Ln modifications</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../syncview/words.py" line="104" />
+        <location filename="../syncview/words.py" line="111" />
         <source>%Ln day(s) ago</source>
         <translation><numerusform>il y a %Ln jour</numerusform><numerusform>il y a %Ln jours</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../syncview/words.py" line="106" />
+        <location filename="../syncview/words.py" line="113" />
         <source>%Ln hour(s) ago</source>
         <translation><numerusform>il y a %Ln heure</numerusform><numerusform>il y a %Ln heures</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../syncview/words.py" line="108" />
+        <location filename="../syncview/words.py" line="115" />
         <source>%Ln minute(s) ago</source>
         <translation><numerusform>il y a %Ln minute</numerusform><numerusform>il y a %Ln minutes</numerusform></translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="109" />
+        <location filename="../syncview/words.py" line="116" />
         <source>just now</source>
         <translation>à l'instant</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="120" />
+        <location filename="../syncview/words.py" line="127" />
         <source>Syncing %1 of %2</source>
         <translation>Synchronisation : %1 sur %2</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="122" />
+        <location filename="../syncview/words.py" line="129" />
         <source>Syncing: %1</source>
         <translation>Synchronisation : %1</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="123" />
+        <location filename="../syncview/words.py" line="130" />
         <source>Syncing</source>
         <translation>Synchronisation</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="125" />
+        <location filename="../syncview/words.py" line="132" />
         <source>Sign in again to sync</source>
         <translation>Reconnectez-vous pour synchroniser</translation>
     </message>
     <message numerus="yes">
-        <location filename="../syncview/words.py" line="128" />
+        <location filename="../syncview/words.py" line="135" />
         <source>Not connected: %Ln change(s) saved on this PC</source>
         <translation><numerusform>Hors ligne : %Ln modification enregistrée sur ce PC</numerusform><numerusform>Hors ligne : %Ln modifications enregistrées sur ce PC</numerusform></translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="40" />
-        <location filename="../syncview/words.py" line="129" />
+        <location filename="../syncview/words.py" line="47" />
+        <location filename="../syncview/words.py" line="136" />
         <source>Not connected</source>
         <translation>Hors ligne</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="131" />
+        <location filename="../syncview/words.py" line="138" />
         <source>Update the app to sync: your work is saved on this PC</source>
         <translation>Mettez l'application à jour pour synchroniser : votre travail est enregistré sur ce PC</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="133" />
+        <location filename="../syncview/words.py" line="140" />
         <source>Sync failed: %1</source>
         <translation>Échec de la synchronisation : %1</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="139" />
+        <location filename="../syncview/words.py" line="146" />
         <source>Synced %1</source>
         <translation>Synchronisé %1</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="139" />
+        <location filename="../syncview/words.py" line="146" />
         <source>Not synced yet</source>
         <translation>Pas encore synchronisé</translation>
     </message>
     <message numerus="yes">
-        <location filename="../syncview/words.py" line="141" />
+        <location filename="../syncview/words.py" line="148" />
         <source>; %Ln change(s) waiting</source>
         <translation><numerusform> ; %Ln modification en attente</numerusform><numerusform> ; %Ln modifications en attente</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../syncview/words.py" line="147" />
+        <location filename="../syncview/words.py" line="154" />
         <source>%Ln change(s) waiting to be sent</source>
         <translation><numerusform>%Ln modification en attente d'envoi</numerusform><numerusform>%Ln modifications en attente d'envoi</numerusform></translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="149" />
-        <location filename="../syncview/words.py" line="200" />
-        <location filename="../syncview/words.py" line="211" />
+        <location filename="../syncview/words.py" line="156" />
+        <location filename="../syncview/words.py" line="207" />
+        <location filename="../syncview/words.py" line="218" />
         <source>%1 to review</source>
         <translation>%1 à vérifier</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="151" />
+        <location filename="../syncview/words.py" line="158" />
         <source>Last problem: %1</source>
         <translation>Dernier problème : %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../syncview/words.py" line="159" />
+        <location filename="../syncview/words.py" line="166" />
         <source>%Ln hour(s)</source>
         <translation><numerusform>%Ln heure</numerusform><numerusform>%Ln heures</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../syncview/words.py" line="159" />
+        <location filename="../syncview/words.py" line="166" />
         <source>%Ln minute(s)</source>
         <translation><numerusform>%Ln minute</numerusform><numerusform>%Ln minutes</numerusform></translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="160" />
+        <location filename="../syncview/words.py" line="167" />
         <source>This PC's clock is %1 off; edits are stamped with the corrected time</source>
         <translation>L'horloge de ce PC est décalée de %1 ; les modifications sont datées avec l'heure corrigée</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="188" />
+        <location filename="../syncview/words.py" line="195" />
         <source>Finished: %1 sent, %2 received</source>
         <translation>Terminé : %1 envoyées, %2 reçues</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="174" />
+        <location filename="../syncview/words.py" line="181" />
         <source>%1 of %2</source>
         <translation>%1 sur %2</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="177" />
+        <location filename="../syncview/words.py" line="184" />
         <source>%1 received</source>
         <translation>%1 reçues</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="180" />
+        <location filename="../syncview/words.py" line="187" />
         <source>%1 (now: %2)</source>
         <translation>%1 (en cours : %2)</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="208" />
+        <location filename="../syncview/words.py" line="215" />
         <source>%1 sent, %2 received</source>
         <translation>%1 envoyées, %2 reçues</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="222" />
+        <location filename="../syncview/words.py" line="229" />
         <source>you asked</source>
         <translation>à votre demande</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="223" />
+        <location filename="../syncview/words.py" line="230" />
         <source>after your edits</source>
         <translation>après vos modifications</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="224" />
+        <location filename="../syncview/words.py" line="231" />
         <source>the connection came back</source>
         <translation>la connexion est revenue</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="225" />
+        <location filename="../syncview/words.py" line="232" />
         <source>on schedule</source>
         <translation>programmée</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="226" />
+        <location filename="../syncview/words.py" line="233" />
         <source>at start</source>
         <translation>au démarrage</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="227" />
+        <location filename="../syncview/words.py" line="234" />
         <source>retrying</source>
         <translation>nouvel essai</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="236" />
+        <location filename="../syncview/words.py" line="243" />
         <source>Sync started (%1)</source>
         <translation>Synchronisation lancée (%1)</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="236" />
+        <location filename="../syncview/words.py" line="243" />
         <source>Sync started</source>
         <translation>Synchronisation lancée</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="238" />
+        <location filename="../syncview/words.py" line="245" />
         <source>Not connected; will sync when the server is reachable</source>
         <translation>Hors ligne ; la synchronisation reprendra quand le serveur sera joignable</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="240" />
+        <location filename="../syncview/words.py" line="247" />
         <source>The server is reachable again</source>
         <translation>Le serveur est de nouveau joignable</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="242" />
+        <location filename="../syncview/words.py" line="249" />
         <source>Automatic sync stopped</source>
         <translation>Synchronisation automatique arrêtée</translation>
     </message>
@@ -690,7 +690,7 @@
         <translation>(vide)</translation>
     </message>
     <message>
-        <location filename="../syncview/words.py" line="192" />
+        <location filename="../syncview/words.py" line="199" />
         <location filename="../tests_editor/items.py" line="97" />
         <location filename="../tests_editor/preview.py" line="183" />
         <source>%1: %2</source>
@@ -836,12 +836,12 @@
 <context>
     <name>ErrorBox</name>
     <message>
-        <location filename="../crash.py" line="106" />
+        <location filename="../crash.py" line="112" />
         <source>TutorDesk</source>
         <translation>TutorDesk</translation>
     </message>
     <message>
-        <location filename="../crash.py" line="108" />
+        <location filename="../crash.py" line="114" />
         <source>Error message</source>
         <translation>Message d'erreur</translation>
     </message>
@@ -849,7 +849,12 @@
 <context>
     <name>ErrorReporter</name>
     <message>
-        <location filename="../crash.py" line="82" />
+        <location filename="../crash.py" line="85" />
+        <source>Something went wrong, but your work is safe. The details are in %1.</source>
+        <translation>Un problème est survenu, mais votre travail est en sécurité. Les détails sont dans %1.</translation>
+    </message>
+    <message>
+        <location filename="../crash.py" line="88" />
         <source>Something went wrong, but your work is safe.</source>
         <translation>Un problème est survenu, mais votre travail est en sécurité.</translation>
     </message>
@@ -857,30 +862,64 @@
 <context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../firstrun.py" line="153" />
+        <location filename="../firstrun.py" line="179" />
         <source>Welcome to TutorDesk</source>
         <translation>Bienvenue dans TutorDesk</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="156" />
+        <location filename="../firstrun.py" line="182" />
         <source>TutorDesk keeps everything on this PC and works without the internet. If your school has a TutorDesk server, connect to it so your lessons are shared and backed up.</source>
         <translation>TutorDesk garde tout sur ce PC et fonctionne sans internet. Si votre école a un serveur TutorDesk, connectez-vous pour partager et sauvegarder vos leçons.</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="161" />
+        <location filename="../firstrun.py" line="187" />
         <source>Connect to a server…</source>
         <translation>Se connecter à un serveur…</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="162" />
+        <location filename="../firstrun.py" line="188" />
         <source>Connect to a server</source>
         <translation>Se connecter à un serveur</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="163" />
-        <location filename="../firstrun.py" line="164" />
+        <location filename="../firstrun.py" line="189" />
+        <location filename="../firstrun.py" line="190" />
         <source>Work offline for now</source>
         <translation>Travailler hors ligne pour l'instant</translation>
+    </message>
+</context>
+<context>
+    <name>LessonData</name>
+    <message>
+        <location filename="../lessons/data.py" line="139" />
+        <source>A lesson needs a title.</source>
+        <extracomment>The lean row the list shows.</extracomment>
+        <translation>Une leçon doit avoir un titre.</translation>
+    </message>
+    <message>
+        <location filename="../lessons/data.py" line="142" />
+        <source>The title is too long: %1 characters, at most %2.</source>
+        <translation>Le titre est trop long : %1 caractères, au plus %2.</translation>
+    </message>
+    <message>
+        <location filename="../lessons/data.py" line="148" />
+        <source>The code is too long: at most %1 characters.</source>
+        <translation>Le code est trop long : au plus %1 caractères.</translation>
+    </message>
+    <message>
+        <location filename="../lessons/data.py" line="153" />
+        <source>The description is too long: at most %1 characters.</source>
+        <translation>La description est trop longue : au plus %1 caractères.</translation>
+    </message>
+    <message>
+        <location filename="../lessons/data.py" line="158" />
+        <source>The cover must be a media id from the media library, or empty.</source>
+        <translation>La couverture doit être l'identifiant d'un média de la médiathèque, ou rester vide.</translation>
+    </message>
+    <message>
+        <location filename="../lessons/data.py" line="164" />
+        <source>Note %1 is empty: write something or delete it.</source>
+        <translation>La note %1 est vide : écrivez quelque chose ou supprimez-la.</translation>
     </message>
 </context>
 <context>
@@ -1143,17 +1182,17 @@
         <translation>Leçons</translation>
     </message>
     <message numerus="yes">
-        <location filename="../lessons/page.py" line="157" />
-        <source>%n lesson(s) in the trash</source>
-        <translation><numerusform>%n leçon dans la corbeille</numerusform><numerusform>%n leçons dans la corbeille</numerusform></translation>
+        <location filename="../lessons/page.py" line="159" />
+        <source>%Ln lesson(s) in the trash</source>
+        <translation><numerusform>%Ln leçon dans la corbeille</numerusform><numerusform>%Ln leçons dans la corbeille</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../lessons/page.py" line="158" />
-        <source>%n lesson(s)</source>
-        <translation><numerusform>%n leçon</numerusform><numerusform>%n leçons</numerusform></translation>
+        <location filename="../lessons/page.py" line="160" />
+        <source>%Ln lesson(s)</source>
+        <translation><numerusform>%Ln leçon</numerusform><numerusform>%Ln leçons</numerusform></translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="162" />
+        <location filename="../lessons/page.py" line="164" />
         <source>The list could not be read from the data file on this PC.</source>
         <translation>La liste n'a pas pu être lue dans le fichier de données de ce PC.</translation>
     </message>
@@ -1229,33 +1268,33 @@
 <context>
     <name>LessonsPage</name>
     <message>
-        <location filename="../lessons/page.py" line="199" />
-        <location filename="../lessons/page.py" line="200" />
+        <location filename="../lessons/page.py" line="201" />
+        <location filename="../lessons/page.py" line="202" />
         <source>New lesson</source>
         <translation>Nouvelle leçon</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="201" />
+        <location filename="../lessons/page.py" line="203" />
         <source>Move to trash</source>
         <translation>Mettre à la corbeille</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="202" />
+        <location filename="../lessons/page.py" line="204" />
         <source>Move the selected lesson to the trash</source>
         <translation>Mettre la leçon choisie à la corbeille</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="266" />
+        <location filename="../lessons/page.py" line="268" />
         <source>Moved to the trash. Restore it from the Trash.</source>
         <translation>Mise à la corbeille. Vous pouvez la restaurer depuis la Corbeille.</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="273" />
+        <location filename="../lessons/page.py" line="275" />
         <source>TutorDesk</source>
         <translation>TutorDesk</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="273" />
+        <location filename="../lessons/page.py" line="275" />
         <source>Not done: %1</source>
         <translation>Non effectué : %1</translation>
     </message>
@@ -1469,70 +1508,70 @@
         <translation>Se &amp;déconnecter</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="158" />
+        <location filename="../profiles_menu.py" line="165" />
         <source>%1 — Signed out: sign in again</source>
         <translation>%1 — Déconnecté : reconnectez-vous</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="163" />
+        <location filename="../profiles_menu.py" line="170" />
         <source>This profile is open</source>
         <translation>Ce profil est ouvert</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="163" />
+        <location filename="../profiles_menu.py" line="170" />
         <source>Open this profile's lessons</source>
         <translation>Ouvrir les leçons de ce profil</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="205" />
-        <location filename="../profiles_menu.py" line="229" />
+        <location filename="../profiles_menu.py" line="212" />
+        <location filename="../profiles_menu.py" line="236" />
         <source>Unsaved changes</source>
         <translation>Modifications non enregistrées</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="206" />
+        <location filename="../profiles_menu.py" line="213" />
         <source>This lesson has changes that are not saved. Save them before switching profile?</source>
         <translation>Cette leçon a des modifications non enregistrées. Les enregistrer avant de changer de profil ?</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="230" />
+        <location filename="../profiles_menu.py" line="237" />
         <source>The test has changes that are not saved. Switch anyway and lose them?</source>
         <translation>Le test a des modifications non enregistrées. Changer quand même et les perdre ?</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="247" />
-        <location filename="../profiles_menu.py" line="257" />
-        <location filename="../profiles_menu.py" line="260" />
+        <location filename="../profiles_menu.py" line="254" />
+        <location filename="../profiles_menu.py" line="264" />
+        <location filename="../profiles_menu.py" line="267" />
         <source>Sign out</source>
         <translation>Se déconnecter</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="248" />
+        <location filename="../profiles_menu.py" line="255" />
         <source>Sign out of %1 on this PC?</source>
         <translation>Se déconnecter de %1 sur ce PC ?</translation>
     </message>
     <message numerus="yes">
-        <location filename="../profiles_menu.py" line="251" />
+        <location filename="../profiles_menu.py" line="258" />
         <source>Your lessons stay on this PC, and %Ln change(s) not sent yet stay with them: they are sent after you sign in again. You can keep working offline meanwhile.</source>
         <translation><numerusform>Vos leçons restent sur ce PC, ainsi que %Ln modification pas encore envoyée : elle sera envoyée quand vous vous reconnecterez. Vous pouvez continuer à travailler hors ligne en attendant.</numerusform><numerusform>Vos leçons restent sur ce PC, ainsi que %Ln modifications pas encore envoyées : elles seront envoyées quand vous vous reconnecterez. Vous pouvez continuer à travailler hors ligne en attendant.</numerusform></translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="276" />
+        <location filename="../profiles_menu.py" line="283" />
         <source>Signing out…</source>
         <translation>Déconnexion…</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="288" />
+        <location filename="../profiles_menu.py" line="295" />
         <source>Signing out did not work; try again. Your work is safe on this PC.</source>
         <translation>La déconnexion n'a pas fonctionné ; réessayez. Votre travail est en sécurité sur ce PC.</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="130" />
+        <location filename="../profiles_menu.py" line="137" />
         <source>Signed out of %1: sign in again to sync</source>
         <translation>Déconnecté de %1 : reconnectez-vous pour synchroniser</translation>
     </message>
     <message>
-        <location filename="../profiles_menu.py" line="292" />
+        <location filename="../profiles_menu.py" line="299" />
         <source>Signed out. Your lessons and unsent changes stay on this PC.</source>
         <translation>Déconnecté. Vos leçons et les modifications non envoyées restent sur ce PC.</translation>
     </message>
@@ -1540,94 +1579,115 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../settings_dialog.py" line="35" />
+        <location filename="../settings_dialog.py" line="36" />
         <source>Same as the system</source>
         <translation>Comme le système</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="36" />
+        <location filename="../settings_dialog.py" line="37" />
         <source>Light</source>
         <translation>Clair</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="37" />
+        <location filename="../settings_dialog.py" line="38" />
         <source>Dark</source>
         <translation>Sombre</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="47" />
-        <location filename="../settings_dialog.py" line="48" />
+        <location filename="../settings_dialog.py" line="42" />
+        <source>System default</source>
+        <extracomment>config.LANGUAGES' name for "" (follow the system), marked here for the translation file.</extracomment>
+        <translation>Langue du système</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="51" />
+        <location filename="../settings_dialog.py" line="52" />
         <source>Settings</source>
         <translation>Paramètres</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="56" />
+        <location filename="../settings_dialog.py" line="60" />
         <source> min</source>
         <translation> min</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="72" />
+        <location filename="../settings_dialog.py" line="76" />
+        <source>Server address</source>
+        <translation>Adresse du serveur</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="77" />
         <source>Server public key (anon key)</source>
         <translation>Clé publique du serveur (clé anon)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="73" />
+        <location filename="../settings_dialog.py" line="78" />
         <source>Sync every how many minutes</source>
         <translation>Synchroniser toutes les combien de minutes</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="87" />
+        <location filename="../settings_dialog.py" line="79" />
+        <source>Theme</source>
+        <translation>Thème</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="80" />
+        <source>Language</source>
+        <translation>Langue</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="92" />
         <source>Server</source>
         <translation>Serveur</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="89" />
+        <location filename="../settings_dialog.py" line="94" />
         <source>&amp;Address</source>
         <translation>&amp;Adresse</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="90" />
+        <location filename="../settings_dialog.py" line="95" />
         <source>Public &amp;key</source>
         <translation>&amp;Clé publique</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="91" />
+        <location filename="../settings_dialog.py" line="96" />
         <source>Sync &amp;every</source>
         <translation>Synchroniser &amp;toutes les</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="92" />
+        <location filename="../settings_dialog.py" line="97" />
         <source>Look and language</source>
         <translation>Apparence et langue</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="94" />
+        <location filename="../settings_dialog.py" line="99" />
         <source>&amp;Theme</source>
         <translation>&amp;Thème</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="95" />
+        <location filename="../settings_dialog.py" line="100" />
         <source>&amp;Language</source>
         <translation>&amp;Langue</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="96" />
-        <location filename="../settings_dialog.py" line="99" />
+        <location filename="../settings_dialog.py" line="101" />
+        <location filename="../settings_dialog.py" line="104" />
         <source>Keyboard shortcuts</source>
         <translation>Raccourcis clavier</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="100" />
+        <location filename="../settings_dialog.py" line="105" />
         <source>Action</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="100" />
+        <location filename="../settings_dialog.py" line="105" />
         <source>Keys</source>
         <translation>Touches</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="135" />
+        <location filename="../settings_dialog.py" line="144" />
         <source>The new language is used the next time TutorDesk starts.</source>
         <translation>La nouvelle langue sera utilisée au prochain démarrage de TutorDesk.</translation>
     </message>
@@ -1635,43 +1695,110 @@
 <context>
     <name>SignInDialog</name>
     <message>
+        <location filename="../firstrun.py" line="60" />
+        <source>Cannot reach the server to sign in.</source>
+        <extracomment>The sync package's sentences a sign-in can end with (its errors' `plain`), marked for the translation file; a sentence not listed here is shown as the sync package wrote it.</extracomment>
+        <translation>Impossible de joindre le serveur pour se connecter.</translation>
+    </message>
+    <message>
+        <location filename="../firstrun.py" line="61" />
         <location filename="../firstrun.py" line="81" />
-        <location filename="../firstrun.py" line="100" />
+        <source>No connection to the server.</source>
+        <translation>Pas de connexion au serveur.</translation>
+    </message>
+    <message>
+        <location filename="../firstrun.py" line="62" />
+        <source>The server is not reachable right now.</source>
+        <translation>Le serveur est injoignable pour le moment.</translation>
+    </message>
+    <message>
+        <location filename="../firstrun.py" line="63" />
+        <source>The server did not answer in time.</source>
+        <translation>Le serveur n'a pas répondu à temps.</translation>
+    </message>
+    <message>
+        <location filename="../firstrun.py" line="64" />
+        <source>The e-mail or password is not right.</source>
+        <translation>L'adresse e-mail ou le mot de passe n'est pas correct.</translation>
+    </message>
+    <message>
+        <location filename="../firstrun.py" line="65" />
+        <source>Too many sign-in attempts; wait a while, then retry.</source>
+        <translation>Trop de tentatives de connexion ; patientez un peu, puis réessayez.</translation>
+    </message>
+    <message>
+        <location filename="../firstrun.py" line="66" />
+        <source>That server address or key is not valid.</source>
+        <translation>Cette adresse de serveur ou cette clé n'est pas valide.</translation>
+    </message>
+    <message>
+        <location filename="../firstrun.py" line="67" />
+        <source>The server had a problem; the sync will be tried again later.</source>
+        <translation>Le serveur a rencontré un problème ; la synchronisation sera retentée plus tard.</translation>
+    </message>
+    <message>
+        <location filename="../firstrun.py" line="68" />
+        <source>The server is not set up for this app's sync.</source>
+        <translation>Le serveur n'est pas configuré pour la synchronisation de cette application.</translation>
+    </message>
+    <message>
+        <location filename="../firstrun.py" line="69" />
+        <source>The server refused access for this account.</source>
+        <translation>Le serveur a refusé l'accès à ce compte.</translation>
+    </message>
+    <message>
+        <location filename="../firstrun.py" line="70" />
+        <source>Please update the app: the server needs a newer version. You can keep working offline.</source>
+        <translation>Mettez l'application à jour : le serveur demande une version plus récente. Vous pouvez continuer à travailler hors ligne.</translation>
+    </message>
+    <message>
+        <location filename="../firstrun.py" line="82" />
+        <source>%1 You can keep working offline and sign in later.</source>
+        <translation>%1 Vous pouvez continuer à travailler hors ligne et vous connecter plus tard.</translation>
+    </message>
+    <message>
+        <location filename="../firstrun.py" line="86" />
+        <source>Signing in did not work. You can keep working offline and sign in later.</source>
+        <translation>La connexion n'a pas fonctionné. Vous pouvez continuer à travailler hors ligne et vous connecter plus tard.</translation>
+    </message>
+    <message>
+        <location filename="../firstrun.py" line="107" />
+        <location filename="../firstrun.py" line="126" />
         <source>Sign in</source>
         <translation>Se connecter</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="98" />
+        <location filename="../firstrun.py" line="124" />
         <source>Sign-in message</source>
         <translation>Message de connexion</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="106" />
+        <location filename="../firstrun.py" line="132" />
         <source>Server &amp;address</source>
         <translation>&amp;Adresse du serveur</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="107" />
+        <location filename="../firstrun.py" line="133" />
         <source>Public &amp;key</source>
         <translation>&amp;Clé publique</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="108" />
+        <location filename="../firstrun.py" line="134" />
         <source>&amp;Email</source>
         <translation>&amp;E-mail</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="109" />
+        <location filename="../firstrun.py" line="135" />
         <source>&amp;Password</source>
         <translation>&amp;Mot de passe</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="121" />
+        <location filename="../firstrun.py" line="147" />
         <source>Please fill in all four fields.</source>
         <translation>Veuillez remplir les quatre champs.</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="124" />
+        <location filename="../firstrun.py" line="150" />
         <source>Signing in…</source>
         <translation>Connexion…</translation>
     </message>
@@ -1679,32 +1806,32 @@
 <context>
     <name>TrashPage</name>
     <message>
-        <location filename="../lessons/page.py" line="295" />
+        <location filename="../lessons/page.py" line="297" />
         <source>Restore</source>
         <translation>Restaurer</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="296" />
+        <location filename="../lessons/page.py" line="298" />
         <source>Restore the selected lesson</source>
         <translation>Restaurer la leçon choisie</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="298" />
+        <location filename="../lessons/page.py" line="300" />
         <source>Deleted lessons stay here. Restoring one brings it back on every device.</source>
         <translation>Les leçons supprimées restent ici. En restaurer une la ramène sur tous les appareils.</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="316" />
+        <location filename="../lessons/page.py" line="318" />
         <source>Restored. It is back in Lessons.</source>
         <translation>Restaurée. Elle est de retour dans Leçons.</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="321" />
+        <location filename="../lessons/page.py" line="323" />
         <source>TutorDesk</source>
         <translation>TutorDesk</translation>
     </message>
     <message>
-        <location filename="../lessons/page.py" line="321" />
+        <location filename="../lessons/page.py" line="323" />
         <source>Not restored: %1</source>
         <translation>Non restaurée : %1</translation>
     </message>
@@ -1712,18 +1839,18 @@
 <context>
     <name>TutorDeskApp</name>
     <message>
-        <location filename="../app.py" line="118" />
+        <location filename="../app.py" line="126" />
         <source>Offline profile (this PC only)</source>
         <extracomment>If the list's first page is slow to come, the rest of the start-up does not wait longer than this.</extracomment>
         <translation>Profil hors ligne (ce PC uniquement)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="119" />
+        <location filename="../app.py" line="127" />
         <source>Signed in as %s</source>
         <translation>Connecté en tant que %s</translation>
     </message>
     <message>
-        <location filename="../app.py" line="166" />
+        <location filename="../app.py" line="175" />
         <source>The local data file of this profile is damaged. To keep it from getting worse, TutorDesk saves nothing more into it and does not sync: you can still read what it shows, but it may be incomplete, and changes you make now are not kept.
 
 Close TutorDesk and open it again: the damaged file will be set aside (kept, not deleted) and a fresh one made. Lessons that were synced come back at the next sync; changes not yet sent stay in the kept file.</source>
@@ -1732,17 +1859,17 @@ Close TutorDesk and open it again: the damaged file will be set aside (kept, not
 Fermez TutorDesk et rouvrez-le : le fichier endommagé sera mis de côté (gardé, pas supprimé) et un nouveau sera créé. Les leçons synchronisées reviendront à la prochaine synchronisation ; les modifications pas encore envoyées restent dans le fichier gardé.</translation>
     </message>
     <message>
-        <location filename="../app.py" line="172" />
+        <location filename="../app.py" line="181" />
         <source>Damaged data file: nothing is saved. Restart TutorDesk.</source>
         <translation>Fichier de données endommagé : rien n'est enregistré. Redémarrez TutorDesk.</translation>
     </message>
     <message>
-        <location filename="../app.py" line="173" />
+        <location filename="../app.py" line="182" />
         <source>Data file problem</source>
         <translation>Problème de fichier de données</translation>
     </message>
     <message>
-        <location filename="../app.py" line="185" />
+        <location filename="../app.py" line="194" />
         <source>Test</source>
         <translation>Test</translation>
     </message>
@@ -1758,13 +1885,13 @@ Fermez TutorDesk et rouvrez-le : le fichier endommagé sera mis de côté (gard�
 <context>
     <name>window</name>
     <message>
-        <location filename="../syncwire.py" line="59" />
+        <location filename="../syncwire.py" line="60" />
         <source>Review changes</source>
         <extracomment>How long quitting waits for a running sync to reach its next page boundary.</extracomment>
         <translation>Modifications à vérifier</translation>
     </message>
     <message>
-        <location filename="../syncwire.py" line="61" />
+        <location filename="../syncwire.py" line="62" />
         <source>Sync log</source>
         <translation>Journal de synchronisation</translation>
     </message>

@@ -13,6 +13,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
+from desktop.i18n import fill, number
 from localdb import queries, queries_lessons, repo
 from localdb.repo_base import write
 
@@ -126,23 +129,41 @@ def load_lesson(conn: sqlite3.Connection, lesson_id: str) -> LessonDraft:
 
 
 def validate(draft: LessonDraft) -> dict[str, str]:
-    """Plain-words problems the editor can show before asking the database (which checks uniqueness)."""
+    """Plain-words problems the editor can show before asking the database (which checks uniqueness).
+
+    Whole translated sentences with %1 for the values, so a translation can put them where its grammar wants.
+    """
     problems: dict[str, str] = {}
     title = draft.title.strip()
     if not title:
-        problems["title"] = "A lesson needs a title."
+        problems["title"] = QCoreApplication.translate("LessonData", "A lesson needs a title.")
     elif len(title) > TITLE_MAX:
-        problems["title"] = f"The title is too long: {len(title)} characters, at most {TITLE_MAX}."
+        problems["title"] = fill(
+            QCoreApplication.translate("LessonData", "The title is too long: %1 characters, at most %2."),
+            number(len(title)),
+            number(TITLE_MAX),
+        )
     if len(draft.lesson_code.strip()) > CODE_MAX:
-        problems["lesson_code"] = f"The code is too long: at most {CODE_MAX} characters."
+        problems["lesson_code"] = fill(
+            QCoreApplication.translate("LessonData", "The code is too long: at most %1 characters."),
+            number(CODE_MAX),
+        )
     if len(draft.description) > DESCRIPTION_MAX:
-        problems["description"] = f"The description is too long: at most {DESCRIPTION_MAX} characters."
+        problems["description"] = fill(
+            QCoreApplication.translate("LessonData", "The description is too long: at most %1 characters."),
+            number(DESCRIPTION_MAX),
+        )
     cover = draft.cover_media_id.strip()
     if cover and not _is_uuid(cover):
-        problems["cover_media_id"] = "The cover must be a media id from the media library, or empty."
-    for number, note in enumerate(draft.notes, start=1):
+        problems["cover_media_id"] = QCoreApplication.translate(
+            "LessonData", "The cover must be a media id from the media library, or empty."
+        )
+    for position, note in enumerate(draft.notes, start=1):
         if not note.title.strip() and not note.body.strip():
-            problems["notes"] = f"Note {number} is empty: write something or delete it."
+            problems["notes"] = fill(
+                QCoreApplication.translate("LessonData", "Note %1 is empty: write something or delete it."),
+                position,
+            )
             break
     return problems
 

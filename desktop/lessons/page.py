@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.i18n import fill
+from desktop.i18n import counted, fill, locale
 from desktop.lessons import data
 from desktop.lessons.editor import LessonEditor, plain_error
 from desktop.lessons.model import LessonTableModel, type_words
@@ -154,8 +154,10 @@ class LessonList(QWidget):
 
     @Slot(int)
     def on_loaded(self, total: int) -> None:
-        in_trash = self.tr("%n lesson(s) in the trash", "", total)
-        self.count_label.setText(in_trash if self.trash else self.tr("%n lesson(s)", "", total))
+        # %Ln groups the digits ("1,200 lessons"); `counted` gives English its plural (no English .qm ships).
+        locale()  # numbers in the app's language, not the bare "C" locale
+        in_trash = self.tr("%Ln lesson(s) in the trash", "", total)
+        self.count_label.setText(counted(in_trash if self.trash else self.tr("%Ln lesson(s)", "", total), total))
 
     @Slot()
     def on_failed(self) -> None:

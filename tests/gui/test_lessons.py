@@ -163,7 +163,7 @@ def test_search_as_you_type_and_filters(qtbot: QtBot, app: TutorDeskApp) -> None
     qtbot.keyClicks(lst.search, "a")
     wait_list(qtbot, app, 1)
     assert lst.model.index(0, 1).data() == "Fractions"
-    assert lst.count_label.text() == "1 lesson(s)"
+    assert lst.count_label.text() == "1 lesson"
     lst.search.clear()
     wait_list(qtbot, app, 3)
     qtbot.keyClicks(lst.search, "p")  # one letter: a hint, no search (it would match nearly everything)
@@ -277,7 +277,7 @@ def test_the_page_comes_before_the_count_and_search_results_are_in_title_order(
     assert heard == [("page", 4, 4), ("count", 4, 4)]
     shown = [lst.model.index(row, 1).data() for row in range(lst.model.rowCount())]
     assert shown == ["Fractions", "French verbs", "frogs", "fruit salad"]
-    assert lst.count_label.text() == "4 lesson(s)"
+    assert lst.count_label.text() == "4 lessons"
 
 
 def test_fast_typing_keeps_one_search_on_its_way_and_shows_only_the_last(
