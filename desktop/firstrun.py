@@ -68,6 +68,9 @@ SIGN_IN_PROBLEMS = (
     QT_TRANSLATE_NOOP("SignInDialog", "The server is not set up for this app's sync."),
     QT_TRANSLATE_NOOP("SignInDialog", "The server refused access for this account."),
     QT_TRANSLATE_NOOP(
+        "SignInDialog", "The server did not know this computer; it could not be registered for syncing."
+    ),
+    QT_TRANSLATE_NOOP(
         "SignInDialog", "Please update the app: the server needs a newer version. You can keep working offline."
     ),
 )

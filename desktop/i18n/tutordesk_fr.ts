@@ -862,28 +862,28 @@
 <context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../firstrun.py" line="179" />
+        <location filename="../firstrun.py" line="182" />
         <source>Welcome to TutorDesk</source>
         <translation>Bienvenue dans TutorDesk</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="182" />
+        <location filename="../firstrun.py" line="185" />
         <source>TutorDesk keeps everything on this PC and works without the internet. If your school has a TutorDesk server, connect to it so your lessons are shared and backed up.</source>
         <translation>TutorDesk garde tout sur ce PC et fonctionne sans internet. Si votre école a un serveur TutorDesk, connectez-vous pour partager et sauvegarder vos leçons.</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="187" />
+        <location filename="../firstrun.py" line="190" />
         <source>Connect to a server…</source>
         <translation>Se connecter à un serveur…</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="188" />
+        <location filename="../firstrun.py" line="191" />
         <source>Connect to a server</source>
         <translation>Se connecter à un serveur</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="189" />
-        <location filename="../firstrun.py" line="190" />
+        <location filename="../firstrun.py" line="192" />
+        <location filename="../firstrun.py" line="193" />
         <source>Work offline for now</source>
         <translation>Travailler hors ligne pour l'instant</translation>
     </message>
@@ -1702,7 +1702,7 @@
     </message>
     <message>
         <location filename="../firstrun.py" line="61" />
-        <location filename="../firstrun.py" line="81" />
+        <location filename="../firstrun.py" line="84" />
         <source>No connection to the server.</source>
         <translation>Pas de connexion au serveur.</translation>
     </message>
@@ -1748,57 +1748,62 @@
     </message>
     <message>
         <location filename="../firstrun.py" line="70" />
+        <source>The server did not know this computer; it could not be registered for syncing.</source>
+        <translation>Le serveur ne connaissait pas cet ordinateur ; il n'a pas pu être enregistré pour la synchronisation.</translation>
+    </message>
+    <message>
+        <location filename="../firstrun.py" line="73" />
         <source>Please update the app: the server needs a newer version. You can keep working offline.</source>
         <translation>Mettez l'application à jour : le serveur demande une version plus récente. Vous pouvez continuer à travailler hors ligne.</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="82" />
+        <location filename="../firstrun.py" line="85" />
         <source>%1 You can keep working offline and sign in later.</source>
         <translation>%1 Vous pouvez continuer à travailler hors ligne et vous connecter plus tard.</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="86" />
+        <location filename="../firstrun.py" line="89" />
         <source>Signing in did not work. You can keep working offline and sign in later.</source>
         <translation>La connexion n'a pas fonctionné. Vous pouvez continuer à travailler hors ligne et vous connecter plus tard.</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="107" />
-        <location filename="../firstrun.py" line="126" />
+        <location filename="../firstrun.py" line="110" />
+        <location filename="../firstrun.py" line="129" />
         <source>Sign in</source>
         <translation>Se connecter</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="124" />
+        <location filename="../firstrun.py" line="127" />
         <source>Sign-in message</source>
         <translation>Message de connexion</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="132" />
+        <location filename="../firstrun.py" line="135" />
         <source>Server &amp;address</source>
         <translation>&amp;Adresse du serveur</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="133" />
+        <location filename="../firstrun.py" line="136" />
         <source>Public &amp;key</source>
         <translation>&amp;Clé publique</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="134" />
+        <location filename="../firstrun.py" line="137" />
         <source>&amp;Email</source>
         <translation>&amp;E-mail</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="135" />
+        <location filename="../firstrun.py" line="138" />
         <source>&amp;Password</source>
         <translation>&amp;Mot de passe</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="147" />
+        <location filename="../firstrun.py" line="150" />
         <source>Please fill in all four fields.</source>
         <translation>Veuillez remplir les quatre champs.</translation>
     </message>
     <message>
-        <location filename="../firstrun.py" line="150" />
+        <location filename="../firstrun.py" line="153" />
         <source>Signing in…</source>
         <translation>Connexion…</translation>
     </message>

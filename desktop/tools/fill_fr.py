@@ -398,6 +398,7 @@ FRENCH.update({
     "The server had a problem; the sync will be tried again later.": "Le serveur a rencontré un problème ; la synchronisation sera retentée plus tard.",
     "The server is not set up for this app's sync.": "Le serveur n'est pas configuré pour la synchronisation de cette application.",
     "The server refused access for this account.": "Le serveur a refusé l'accès à ce compte.",
+    "The server did not know this computer; it could not be registered for syncing.": "Le serveur ne connaissait pas cet ordinateur ; il n'a pas pu être enregistré pour la synchronisation.",
     "Please update the app: the server needs a newer version. You can keep working offline.": "Mettez l'application à jour : le serveur demande une version plus récente. Vous pouvez continuer à travailler hors ligne.",
     "%1 You can keep working offline and sign in later.": "%1 Vous pouvez continuer à travailler hors ligne et vous connecter plus tard.",
     "Signing in did not work. You can keep working offline and sign in later.": "La connexion n'a pas fonctionné. Vous pouvez continuer à travailler hors ligne et vous connecter plus tard.",
