@@ -176,7 +176,7 @@ class Mirror:
         conn = self.connect()  # this thread's own, closed after: the check's thread keeps no connection
         try:
             self.finish_search(conn)
-        except LocalDbError as exc:  # a held or full file: the mark stays, the next check or pull repairs it
+        except (LocalDbError, sqlite3.Error) as exc:  # a held or full file: the mark stays for the next pull
             log.warning("the search index of %s was not rebuilt: %s", self.path.name, exc)
         finally:
             with self._lock:
@@ -434,7 +434,7 @@ class Mirror:
             self._local.defer_search = False
             try:
                 self.finish_search()
-            except LocalDbError as exc:
+            except (LocalDbError, sqlite3.Error) as exc:  # never hide the pull's own error; the mark stays
                 log.warning("the search index of %s was not rebuilt: %s", self.path.name, exc)
 
     @property

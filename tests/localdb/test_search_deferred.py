@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -18,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from localdb import apply as apply_module
 from localdb import repo
 from localdb.mirror import Mirror
 from localdb.queries import LessonFilter, list_lessons
@@ -220,3 +222,22 @@ def test_a_write_before_the_deferred_check_does_not_run_the_repair_on_its_thread
         assert mirror.checked and mirror.search_stale  # the write ran the check only
         assert mirror.check() is None and not mirror.search_stale  # the check's own call repairs
         assert found(mirror, "about") | found(mirror, "saved first") == live_ids(mirror)
+
+
+def test_a_rebuild_that_fails_keeps_the_mark_and_never_hides_the_pulls_error(
+    mirror: Mirror, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(conn: sqlite3.Connection) -> None:  # fault injection: the disk fails under the rebuild
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(apply_module, "rebuild_search", broken)
+
+    def drop(n: int) -> None:
+        if n == 2:
+            raise ConnectionError("injected: the link dropped")
+
+    with pytest.raises(ConnectionError):
+        pull_feed(mirror, Feed(school_pages(), drop), page_size=10, app_schema=8)  # type: ignore[arg-type]
+    assert mirror.search_stale
+    monkeypatch.undo()
+    assert mirror.finish_search() and found(mirror, "about") == live_ids(mirror)
