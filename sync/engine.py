@@ -1,15 +1,18 @@
 """`SyncEngine`: one sync run of one profile, in named stages (see `sync.status.Stage`).
 
     session   refresh the sign-in (S6; optional `prepare` callable)
-    register  register the device, measure the clock offset from server time (C2), check the app is new enough
+    register  register the device if it is not yet (Identity 2; usually no call: see sync.identity)
     push      push the outbox in stored, idempotent batches and settle each row (U2-U4, C6, C7)
-    pull      pull the change feed page by page, each page with its cursor in one transaction (P1-P6)
-    schema    a newer server schema than this device knew: back-fill the tables again (P7)
-    check     compare per-table counts and checksums with the server; re-download a drifting table (P8)
+    pull      pull the change feed page by page, each page with its cursor in one transaction (P1-P6); the
+              first answer gives the clock offset (C2) and the server's minimum app schema (P7)
+    schema    columns changed on the server or in this app: back-fill those tables again (P7, sync.columns)
+    check     compare per-table counts and checksums (from the pull's last page) with the mirror's;
+              re-download a drifting table (P8)
 
-Push goes before pull so that pulled rows meet as few pending edits as possible; anything edited meanwhile
-is merged by the rules (P5). Failures never escape `run`: they become a `SyncReport` whose status and message
-say what happened in plain words, and local work carries on untouched.
+A sync with nothing to do is one data call (the pull's single page), after the session's refresh. Push goes
+before pull so that pulled rows meet as few pending edits as possible; anything edited meanwhile is merged by the
+rules (P5). Failures never escape `run`: they become a `SyncReport` whose status and message say what happened in
+plain words, and local work carries on untouched.
 """
 
 from __future__ import annotations
@@ -22,8 +25,10 @@ from datetime import UTC, datetime
 
 from localdb.errors import LocalDbError
 from localdb.mirror import Mirror
-from localdb.tables import TABLES
+from localdb.tables import TABLE_NAMES
+from sync.columns import changed_tables, remember_columns, remembered_columns
 from sync.errors import SyncError
+from sync.identity import MIN_APP_KEY, REGISTERED_KEY, KnownDevice
 from sync.pull import PullTotals, check_schema, pull_feed, redownload
 from sync.push import PushTotals, push_outbox
 from sync.rules import canonical, clock_offset
@@ -46,6 +51,8 @@ APP_SCHEMA = 1
 #: A clock off by more than this is worth telling the person about (C2).
 CLOCK_WARN_SECONDS = 300.0
 APP_VERSION = "0.1.0"
+#: Back-fills of one run for tables whose columns keep changing while they are read (P7); then next run.
+BACKFILL_ROUNDS = 3
 
 Listener = Callable[[SyncProgress], None]
 
@@ -90,6 +97,7 @@ class SyncEngine:
         app_version: str = APP_VERSION,
         clock: Callable[[], datetime] | None = None,
         prefetch: bool = True,
+        identity: str | None = None,
     ) -> None:
         self.mirror = mirror
         self.transport = transport
@@ -105,6 +113,8 @@ class SyncEngine:
         self.app_version = app_version
         # This device's clock; a seam so tests can run a device whose clock is wrong (C2).
         self.clock = clock or (lambda: datetime.now(UTC))
+        # What a registration is for (sync.identity.device_identity: server, user, device); the device alone here.
+        self.identity = identity or device_id
         self._stage = Stage.SESSION
 
     # -- the run ---------------------------------------------------------------------------------------------
@@ -133,31 +143,54 @@ class SyncEngine:
         self._enter(Stage.SESSION, tally)
         if self.prepare is not None:
             self.prepare()
-        self._enter(Stage.REGISTER, tally)
-        self._register(tally)
-        self._enter(Stage.PUSH, tally)
-        tally.push = push_outbox(
-            self.mirror, self.transport, batch_size=self.batch_size, cancel=cancel,
-            on_batch=lambda totals: self._on_batch(tally, totals),
-        )
-        self._enter(Stage.PULL, tally)
-        tally.pull = pull_feed(
-            self.mirror, self.transport, page_size=self.page_size, prefetch=self.prefetch,
-            app_schema=self.app_schema, cancel=cancel, on_page=lambda totals, page: self._on_page(tally, totals, page),
-        )
-        if tally.pull.pulled >= STATS_AFTER_ROWS:
-            # A first sync (or a big catch-up) changed the data's shape: the list's indexes need statistics.
-            self.mirror.refresh_stats()
-        self._backfill(tally, cancel)
-        self._enter(Stage.CHECK, tally)
-        self._sanity_check(tally, cancel)
+        transport = KnownDevice(self.transport, self.device_name, self.app_version)
+        try:
+            self._enter(Stage.REGISTER, tally)
+            self._identify(transport)
+            self._enter(Stage.PUSH, tally)
+            tally.push = push_outbox(
+                self.mirror, transport, batch_size=self.batch_size, cancel=cancel,
+                on_batch=lambda totals: self._on_batch(tally, totals),
+            )
+            self._enter(Stage.PULL, tally)
+            # P8's counts come on the pull's last page; a table with pending rows differs by design until they
+            # are pushed, so it is checked another run.
+            pending = self.mirror.pending_by_table()
+            counted = [table for table in TABLE_NAMES if not pending.get(table)]
+            tally.pull = pull_feed(
+                self.mirror, transport, page_size=self.page_size, prefetch=self.prefetch,
+                app_schema=self.app_schema, cancel=cancel, counts=counted, clock=self.clock,
+                on_first=lambda page, sent, received: self._first_contact(tally, page, sent, received),
+                on_page=lambda totals, page: self._on_page(tally, totals, page),
+            )
+            if tally.pull.pulled >= STATS_AFTER_ROWS:
+                # A first sync (or a big catch-up) changed the data's shape: the list's indexes need statistics.
+                self.mirror.refresh_stats()
+            self._backfill(tally, transport, cancel)
+            self._enter(Stage.CHECK, tally)
+            self._sanity_check(tally, transport, counted, cancel)
+        finally:
+            if transport.registered is not None:
+                self.mirror.set_state(REGISTERED_KEY, self.identity)
 
-    def _register(self, tally: _Run) -> None:
-        sent = self.clock()
-        info = self.transport.register_device(self.device_name, self.app_version)
-        received = self.clock()
-        check_schema(info.min_app_schema, self.app_schema)
-        tally.offset = clock_offset(sent, received, info.server_time)
+    def _identify(self, transport: KnownDevice) -> None:
+        """Register when this mirror's device is not registered for this server and user yet (Identity 2)."""
+        if self.mirror.get_state(REGISTERED_KEY) != self.identity:
+            log.info("registering this device with the server")
+            self._server_minimum(transport.register_device(self.device_name, self.app_version).min_app_schema)
+        elif int(self.mirror.get_state(MIN_APP_KEY) or 0) > self.app_schema:
+            # The last answer said this app is too old: ask again before pushing to a schema it does not know.
+            self._server_minimum(transport.server_info().min_app_schema)
+
+    def _server_minimum(self, min_app_schema: int) -> None:
+        self.mirror.set_state(MIN_APP_KEY, str(min_app_schema))
+        check_schema(min_app_schema, self.app_schema)
+
+    def _first_contact(self, tally: _Run, page: PullPage, sent: datetime, received: datetime) -> None:
+        """The run's first pull answer, timed: the clock offset (C2) and the server's minimum (P7, checked by
+        the pull right after this)."""
+        self.mirror.set_state(MIN_APP_KEY, str(page.min_app_schema))
+        tally.offset = clock_offset(sent, received, page.server_time)
         self.mirror.set_clock_offset(tally.offset)
         self.mirror.set_state("clock_offset_seconds", f"{tally.offset:.3f}")
         warning = clock_warning(tally.offset)
@@ -165,7 +198,7 @@ class SyncEngine:
             log.warning("clock offset %.1f s against the server", tally.offset)
             tally.warnings.append(warning)
         if self.mirror.get_state("schema_version") is None:
-            self.mirror.set_state("schema_version", str(info.schema_version))
+            self.mirror.set_state("schema_version", str(page.schema_version))
 
     def _on_batch(self, tally: _Run, totals: PushTotals) -> None:
         tally.push = totals  # the running totals, so the events count while the stage runs
@@ -176,28 +209,65 @@ class SyncEngine:
         table = page.rows[-1][0] if page.rows else None
         self._emit(Stage.PULL, tally, table=table)
 
-    def _backfill(self, tally: _Run, cancel: threading.Event | None) -> None:
-        """P7: columns added on the server since this device last pulled are filled in table by table.
-        The device cannot tell which tables gained columns, so it re-reads them all (no reset: rows stay)."""
+    def _backfill(self, tally: _Run, transport: Transport, cancel: threading.Event | None) -> None:
+        """P7: tables whose columns changed (on the server, or in this app) since the last completed pull are
+        read again, keeping their rows (sync.columns). With no hashes remembered yet, or from a server before
+        schema 8, every table is read again only if the server's schema_version grew."""
         known = int(self.mirror.get_state("schema_version") or 0)
         server = tally.pull.schema_version
-        if server is None or server <= known:
-            return  # the usual case: no stage to announce, so the log does not say "receiving new columns"
-        self._enter(Stage.SCHEMA, tally)
-        log.info("server schema %d is newer than %d: back-filling the tables", server, known)
-        tables = [spec.name for spec in TABLES]
-        tally.healed += redownload(
-            self.mirror, self.transport, tables, page_size=self.page_size, reset=False, cancel=cancel,
-            prefetch=self.prefetch,
-        )
-        self.mirror.set_state("schema_version", str(server))
+        grew = server is not None and server > known
+        hashes = tally.pull.columns
+        before = remembered_columns(self.mirror) if hashes is not None else None
+        if hashes is None or before is None:
+            tables = list(TABLE_NAMES) if grew else []
+        else:
+            tables = changed_tables(before, hashes)
+        if tables:  # usually none: no stage to announce, so the log does not say "receiving new columns"
+            log.info("back-filling %s (server schema %s, known %d)", ", ".join(tables), server, known)
+            hashes = self._backfill_rounds(tally, transport, tables, hashes, cancel)
+        if hashes is not None:
+            remember_columns(self.mirror, hashes, before)
+        if grew:
+            self.mirror.set_state("schema_version", str(server))
 
-    def _sanity_check(self, tally: _Run, cancel: threading.Event | None) -> None:
-        """P8: per-table counts and id checksums against the server; a drifting table is read again."""
-        pending = self.mirror.pending_by_table()
-        # A table with pending rows differs by design until they are pushed; it is checked next run.
-        tables = [spec.name for spec in TABLES if not pending.get(spec.name)]
-        server = self.transport.counts(tables)
+    def _backfill_rounds(
+        self, tally: _Run, transport: Transport, tables: list[str], hashes: dict[str, str] | None,
+        cancel: threading.Event | None,
+    ) -> dict[str, str] | None:
+        """Back-fill `tables`; again for those whose hash changed while they were read. The hashes to remember:
+        a table still changing after BACKFILL_ROUNDS is left out, so the next run reads it again."""
+        self._enter(Stage.SCHEMA, tally)
+        for _ in range(BACKFILL_ROUNDS):
+            side = redownload(
+                self.mirror, transport, tables, page_size=self.page_size, reset=False, cancel=cancel,
+                prefetch=self.prefetch,
+            )
+            tally.healed += side.pulled
+            if hashes is None or side.columns is None:
+                return hashes
+            after = side.columns
+            again = [t for t in tables if after.get(t) != hashes.get(t)]
+            # Only the tables just read take the later hashes: another table's change is not back-filled yet.
+            hashes = {**hashes, **{t: after[t] for t in tables if t in after}}
+            if not again:
+                return hashes
+            log.info("columns of %s changed during their back-fill: reading them again", ", ".join(again))
+            tables = again
+        return {t: h for t, h in (hashes or {}).items() if t not in tables}
+
+    def _sanity_check(
+        self, tally: _Run, transport: Transport, counted: list[str], cancel: threading.Event | None
+    ) -> None:
+        """P8: per-table counts and id checksums against the server's; a drifting table is read again."""
+        if not counted:
+            return
+        server = tally.pull.counts
+        if server is None:
+            # Only a server before schema 8 ends a pull without them: ask on their own, as before.
+            log.info("the pull's last page had no counts: asking for them")
+            server = transport.counts(counted)
+        pending = self.mirror.pending_by_table()  # rows edited during the pull differ by design too
+        tables = [t for t in counted if t in server and not pending.get(t)]
         drifting = [
             t for t in tables if self.mirror.table_checksum(t) != (server[t].count, server[t].checksum)
         ]
@@ -208,9 +278,9 @@ class SyncEngine:
             self._emit(Stage.CHECK, tally, table=table)
         if drifting:
             tally.healed += redownload(
-                self.mirror, self.transport, drifting, page_size=self.page_size, reset=True, cancel=cancel,
+                self.mirror, transport, drifting, page_size=self.page_size, reset=True, cancel=cancel,
                 prefetch=self.prefetch,
-            )
+            ).pulled
 
     # -- reporting -------------------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@
     +-- Offline                 cannot reach the server (no route, refused, timeout, cut, 502/503/504)
     +-- ServerError             the server answered with an error it should not have (5xx, unexpected 4xx)
     |   +-- MalformedAnswer     an answer that is not the expected shape; nothing of it was applied
+    |   +-- DeviceUnknown       the server does not know this device (never registered, or forgotten)
     +-- AuthError               the server refused the credentials (wrong e-mail or password)
     |   +-- SessionExpired      the saved session cannot be refreshed: the person must sign in again (S6)
     +-- AppTooOld               the server needs a newer app (P7); local work carries on offline
@@ -20,6 +21,7 @@ __all__ = [
     "AppTooOld",
     "AuthError",
     "Cancelled",
+    "DeviceUnknown",
     "MalformedAnswer",
     "Offline",
     "ServerError",
@@ -61,6 +63,12 @@ class ServerError(SyncError):
 
 class MalformedAnswer(ServerError):  # noqa: N818
     default_plain = "The server sent an answer this app does not understand; nothing of it was used."
+
+
+class DeviceUnknown(ServerError):  # noqa: N818
+    """The server has no row for this device and user (sync_require_device): register, then try again."""
+
+    default_plain = "The server did not know this computer; it could not be registered for syncing."
 
 
 class AuthError(SyncError):

@@ -16,6 +16,10 @@ Pages grow from FIRST_PAGE_ROWS to the engine's page size (see `_Pages`).
 
 Side pulls (`redownload`: P7 back-fill and P8 healing) read one or more tables from the start of the feed with
 `p_tables` and apply them under the main cursor, which they leave where it was.
+
+The last page of a pull (schema 8 on) also brings the server's column hashes and, when asked (`counts`), the
+per-table counts: `PullTotals.columns` and `.counts` keep them for the engine's back-fill (P7) and check (P8).
+With a `clock`, the first request of a pull is timed, for the engine's clock offset (C2, `on_first`).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 
 from localdb.apply import wide_checkpoints
@@ -32,7 +37,7 @@ from localdb.mirror import Mirror
 from localdb.tables import TABLES
 from sync.errors import AppTooOld, Cancelled, ServerError
 from sync.local_changes import merge_for
-from sync.transport import PullPage, Transport
+from sync.transport import PullPage, TableCount, Transport
 
 __all__ = ["CURSOR_KEY", "FIRST_PAGE_ROWS", "PullTotals", "check_schema", "pull_feed", "redownload"]
 
@@ -51,6 +56,9 @@ class PullTotals:
     pages: int = 0
     resets: int = 0
     schema_version: int | None = None
+    #: From the last page: the server's column hash per table (P7), and the counts asked for (P8).
+    columns: dict[str, str] | None = None
+    counts: dict[str, TableCount] | None = None
 
 
 def check_schema(min_app_schema: int, app_schema: int) -> None:
@@ -70,6 +78,8 @@ def _apply(mirror: Mirror, page: PullPage, cursor: str | None, totals: PullTotal
     totals.conflicts += result.conflicts
     totals.pages += 1
     totals.schema_version = page.schema_version
+    if not page.has_more:
+        totals.columns, totals.counts = page.columns, page.counts
 
 
 def replacement_sync(mirror: Mirror) -> None:
@@ -91,13 +101,24 @@ class _Pages:
     """
 
     def __init__(
-        self, transport: Transport, page_size: int, tables: Sequence[str] | None = None, *, ahead: bool = False
+        self,
+        transport: Transport,
+        page_size: int,
+        tables: Sequence[str] | None = None,
+        *,
+        ahead: bool = False,
+        counts: Sequence[str] | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._transport = transport
         self._page_size = page_size
         self._next_size = min(FIRST_PAGE_ROWS, page_size)
         self._size = self._next_size
         self._tables = list(tables) if tables is not None else None
+        self._counts = list(counts) if counts is not None else None
+        self._clock = clock
+        #: When the first request was sent and its answer received (with a `clock`): C2's measurement.
+        self.first_timing: tuple[datetime, datetime] | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") if ahead else None
         self._pending: Future[PullPage] | None = None
         self._cursor: str | None = None
@@ -134,9 +155,24 @@ class _Pages:
         return pending.result()
 
     def _fetch(self, cursor: str | None, size: int) -> PullPage:
+        # One fetch at a time (request/take), so the first timing is written once, by whichever thread fetches;
+        # take() hands it over with the page.
+        if self._clock is None or self.first_timing is not None:
+            return self._send(cursor, size)
+        sent = self._clock()
+        page = self._send(cursor, size)
+        self.first_timing = (sent, self._clock())
+        return page
+
+    def _send(self, cursor: str | None, size: int) -> PullPage:
+        if self._counts is not None:
+            return self._transport.pull(cursor, size, self._tables, self._counts)
         if self._tables is None:
             return self._transport.pull(cursor, size)
         return self._transport.pull(cursor, size, self._tables)
+
+
+FirstContact = Callable[[PullPage, datetime, datetime], None]
 
 
 def pull_feed(
@@ -148,12 +184,19 @@ def pull_feed(
     cancel: threading.Event | None = None,
     on_page: Callable[[PullTotals, PullPage], None] | None = None,
     prefetch: bool = False,
+    counts: Sequence[str] | None = None,
+    clock: Callable[[], datetime] | None = None,
+    on_first: FirstContact | None = None,
 ) -> PullTotals:
-    """Pull and apply pages until the feed has no more (P1, P2, P5, P6); `prefetch`: one page fetched ahead."""
+    """Pull and apply pages until the feed has no more (P1, P2, P5, P6); `prefetch`: one page fetched ahead.
+
+    `counts`: tables whose counts the last page should carry (`PullTotals.counts`). `on_first(page, sent,
+    received)` sees the first answer (with the times `clock` read around its request) before anything of it
+    is applied or checked."""
     totals = PullTotals()
     # deferred_search: a download from the feed's start skips the per-page search refresh; rebuilt once at the end.
     with (
-        _Pages(transport, page_size, ahead=prefetch) as pages,
+        _Pages(transport, page_size, ahead=prefetch, counts=counts, clock=clock) as pages,
         wide_checkpoints(mirror.conn),
         mirror.deferred_search(),
     ):
@@ -161,6 +204,9 @@ def pull_feed(
         while True:
             _check_cancel(cancel)
             page = pages.take()
+            if on_first is not None and pages.first_timing is not None:
+                on_first(page, *pages.first_timing)
+                on_first = None
             check_schema(page.min_app_schema, app_schema)
             if page.reset:
                 if totals.resets:
@@ -187,8 +233,9 @@ def redownload(
     reset: bool,
     cancel: threading.Event | None = None,
     prefetch: bool = False,
-) -> int:
-    """Read `tables` from the start of the feed again (P7 back-fill; P8 heal with `reset`). Returns rows."""
+) -> PullTotals:
+    """Read `tables` from the start of the feed again (P7 back-fill; P8 heal with `reset`). The totals' `columns`
+    are the hashes its last page gave (P7: a column that changed during a back-fill)."""
     if reset:
         order = [spec.name for spec in reversed(TABLES) if spec.name in set(tables)]
         for table in order:
@@ -206,4 +253,4 @@ def redownload(
             # The main cursor is stored again unchanged: the side pull must not move the feed position.
             _apply(mirror, page, mirror.get_state(CURSOR_KEY) or None, totals)
             if not page.has_more:
-                return totals.pulled
+                return totals

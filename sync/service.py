@@ -23,9 +23,10 @@ from localdb.paths import device_id as stable_device_id
 from localdb.profiles import Profile, ProfileStore
 from sync.engine import APP_VERSION, Listener, SyncEngine
 from sync.errors import Offline, SessionExpired
+from sync.identity import MIN_APP_KEY, REGISTERED_KEY, device_identity
 from sync.session import Session, SignedIn, TokenStore
 from sync.status import SyncReport
-from sync.transport import SupabaseTransport
+from sync.transport import ServerInfo, SupabaseTransport
 
 __all__ = ["ProfileSync", "login", "run_sync_for"]
 
@@ -70,6 +71,7 @@ class ProfileSync:
             profile.server_url, profile.anon_key, tokens=TokenStore(Path(data_dir)), user_id=profile.user_id
         )
         transport = SupabaseTransport(session.client, device)
+        engine_options.setdefault("identity", device_identity(profile.server_url, profile.user_id, device))
         engine = SyncEngine(
             mirror, transport, device, listener=listener, prepare=session.refresh,
             device_name=device_name(), **engine_options,
@@ -109,7 +111,8 @@ def run_sync_for(
 
 def login(data_dir: Path, url: str, anon_key: str, email: str, password: str) -> Profile:
     """Sign in, save the refresh token (keyring or private file), create or update the profile, and register
-    this device with the server. Raises `SyncError`s with plain words (wrong password != no connection)."""
+    this device with the server (remembered in the mirror, so syncs do not register again). Raises `SyncError`s
+    with plain words (wrong password != no connection)."""
     data_dir = Path(data_dir)
     tokens = TokenStore(data_dir)
     session = Session(url, anon_key, tokens=tokens)
@@ -125,13 +128,17 @@ def login(data_dir: Path, url: str, anon_key: str, email: str, password: str) ->
         )
         store.set_last_used(profile.user_id)
         device = stable_device_id(data_dir)
-        with Mirror.open(profile.mirror_path, device_id=device) as _mirror:
-            pass  # created now, so the app can open the profile offline at once
-        try:
-            SupabaseTransport(session.client, device).register_device(device_name(), APP_VERSION)
-        except Offline:
-            # Signed in a moment ago, so the link is flaky rather than gone: every sync registers again.
-            log.warning("device registration did not get through; the next sync does it")
+        # The mirror is created now, so the app can open the profile offline at once.
+        with Mirror.open(profile.mirror_path, device_id=device) as mirror:
+            info: ServerInfo | None = None
+            try:
+                info = SupabaseTransport(session.client, device).register_device(device_name(), APP_VERSION)
+            except Offline:
+                # Signed in a moment ago, so the link is flaky rather than gone: the next sync registers.
+                log.warning("device registration did not get through; the next sync does it")
+            if info is not None:
+                mirror.set_state(REGISTERED_KEY, device_identity(profile.server_url, profile.user_id, device))
+                mirror.set_state(MIN_APP_KEY, str(info.min_app_schema))
     finally:
         session.close()
     log.info("profile %s ready on this device", profile.user_id)

@@ -23,7 +23,15 @@ from pydantic import ValidationError
 from supabase import Client
 
 from localdb.tables import TABLE_NAMES, table_spec
-from sync.errors import AuthError, MalformedAnswer, Offline, ServerError, SessionExpired, SyncError
+from sync.errors import (
+    AuthError,
+    DeviceUnknown,
+    MalformedAnswer,
+    Offline,
+    ServerError,
+    SessionExpired,
+    SyncError,
+)
 from sync.rules import canonical
 
 __all__ = [
@@ -36,6 +44,7 @@ __all__ = [
     "TableCount",
     "Transport",
     "make_http_client",
+    "parse_counts",
     "parse_pull",
     "parse_push",
     "parse_server_info",
@@ -49,6 +58,8 @@ PUSH_STATUSES = frozenset({"applied", "lost", "rejected"})
 _UNREACHABLE = {"502", "503", "504", "520", "521", "522", "523", "524", "530",
                 "PGRST000", "PGRST001", "PGRST002", "PGRST003"}
 _JWT_CODES = {"PGRST301", "PGRST302", "PGRST303"}
+#: sync_require_device's SQLSTATE (no_data_found): the server has no devices row for this device and user.
+_DEVICE_UNKNOWN = "P0002"
 _TABLE_NAMES = frozenset(TABLE_NAMES)
 
 
@@ -62,7 +73,16 @@ class ServerInfo:
 
 
 @dataclass(frozen=True)
+class TableCount:
+    count: int
+    checksum: str
+
+
+@dataclass(frozen=True)
 class PullPage:
+    """One page of the feed. Only the last page (has_more false, no reset; schema 8 on) has `columns` (per synced
+    table, a hash of the server's columns) and, when the pull named `p_counts`, `counts` (P7, P8)."""
+
     rows: list[tuple[str, dict[str, Any]]]
     cursor: str | None
     has_more: bool
@@ -70,6 +90,8 @@ class PullPage:
     min_app_schema: int
     server_time: str
     reset: bool
+    columns: dict[str, str] | None = None
+    counts: dict[str, TableCount] | None = None
 
 
 @dataclass(frozen=True)
@@ -93,12 +115,6 @@ class PushAnswer:
     schema_version: int
 
 
-@dataclass(frozen=True)
-class TableCount:
-    count: int
-    checksum: str
-
-
 class Transport(Protocol):
     """What the engine needs from the server. Implementations raise only `sync.errors.SyncError`s."""
 
@@ -106,7 +122,15 @@ class Transport(Protocol):
 
     def register_device(self, name: str, app_version: str) -> ServerInfo: ...
 
-    def pull(self, cursor: str | None, limit: int, tables: Sequence[str] | None = None) -> PullPage: ...
+    def pull(
+        self,
+        cursor: str | None,
+        limit: int,
+        tables: Sequence[str] | None = None,
+        counts: Sequence[str] | None = None,
+    ) -> PullPage:
+        """A feed page; `counts`: the tables whose counts the last page should carry (P8)."""
+        ...
 
     def push(self, batch_id: str, changes: Sequence[Mapping[str, Any]]) -> PushAnswer: ...
 
@@ -238,7 +262,19 @@ def parse_pull(data: Any) -> PullPage:
         min_app_schema=_field(obj, "min_app_schema", int, "pull"),
         server_time=_timestamp(obj.get("server_time"), "pull"),
         reset=bool(obj.get("reset", False)),
+        columns=_columns(obj.get("columns")),
+        counts=None if obj.get("counts") is None else parse_counts(obj["counts"], list(obj["counts"])),
     )
+
+
+def _columns(data: Any) -> dict[str, str] | None:
+    """The last page's column hashes; absent (a page before the last, or a server before schema 8) is None."""
+    if data is None:
+        return None
+    obj = _object(data, "pull columns")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in obj.items()):
+        raise MalformedAnswer("pull columns: not a map of table names to text")
+    return dict(obj)
 
 
 def _parse_result(obj: Any) -> PushResult:
@@ -299,6 +335,8 @@ def map_api_error(exc: APIError, fn: str) -> SyncError:
         return Offline(detail, plain="The server is not reachable right now.")
     if code in _JWT_CODES or code == "401":
         return SessionExpired(detail)
+    if code == _DEVICE_UNKNOWN:
+        return DeviceUnknown(detail, code=code)
     if code in {"PGRST202", "404"}:
         return ServerError(detail, code=code, plain="The server is not set up for this app's sync.")
     if code in {"42501", "403"}:
@@ -351,10 +389,18 @@ class SupabaseTransport:
         params = {"p_device_id": self.device_id, "p_name": name, "p_app_version": app_version}
         return parse_server_info(self._rpc("sync_register_device", params))
 
-    def pull(self, cursor: str | None, limit: int, tables: Sequence[str] | None = None) -> PullPage:
+    def pull(
+        self,
+        cursor: str | None,
+        limit: int,
+        tables: Sequence[str] | None = None,
+        counts: Sequence[str] | None = None,
+    ) -> PullPage:
         params: dict[str, Any] = {"p_device_id": self.device_id, "p_cursor": cursor, "p_limit": limit}
         if tables is not None:
             params["p_tables"] = list(tables)
+        if counts is not None:
+            params["p_counts"] = list(counts)
         return parse_pull(self._rpc("sync_pull", params))
 
     def push(self, batch_id: str, changes: Sequence[Mapping[str, Any]]) -> PushAnswer:

@@ -161,9 +161,15 @@ class PassThrough:
         self.calls.append("register_device")
         return self.inner.register_device(name, app_version)
 
-    def pull(self, cursor: str | None, limit: int, tables: Sequence[str] | None = None) -> PullPage:
+    def pull(
+        self,
+        cursor: str | None,
+        limit: int,
+        tables: Sequence[str] | None = None,
+        counts: Sequence[str] | None = None,
+    ) -> PullPage:
         self.calls.append("pull")
-        return self.inner.pull(cursor, limit, tables)
+        return self.inner.pull(cursor, limit, tables, counts)
 
     def push(self, batch_id: str, changes: Sequence[Mapping[str, Any]]) -> PushAnswer:
         self.calls.append("push")

@@ -28,12 +28,18 @@ class Recorder(PassThrough):
         self.fail_at = fail_at
         self.threads: set[str] = set()
 
-    def pull(self, cursor: str | None, limit: int, tables: Sequence[str] | None = None) -> PullPage:
+    def pull(
+        self,
+        cursor: str | None,
+        limit: int,
+        tables: Sequence[str] | None = None,
+        counts: Sequence[str] | None = None,
+    ) -> PullPage:
         self.applied_when_sent.append(self.applied)
         self.threads.add(threading.current_thread().name)
         if self.fail_at is not None and len(self.applied_when_sent) == self.fail_at:
             raise Offline("injected: the link dropped")
-        page = super().pull(cursor, limit, tables)
+        page = super().pull(cursor, limit, tables, counts)
         self.cursors.append(page.cursor)
         return page
 
