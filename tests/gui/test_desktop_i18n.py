@@ -84,7 +84,9 @@ def test_the_shortcut_list_in_english(open_app: Callable[..., TutorDeskApp]) -> 
     assert rows["New lesson"] == "Ctrl+N" and rows["Switch profile"] == "Ctrl+Shift+P"
 
 
-def test_sign_in_and_crash_messages_in_french(french: None, open_app: Callable[..., TutorDeskApp]) -> None:
+def test_sign_in_and_crash_messages_in_french(
+    french: None, open_app: Callable[..., TutorDeskApp], tmp_path: Path
+) -> None:
     open_app()  # installs the French translators as the app does
     assert sign_in_words(Offline("auth: AuthRetryableError", plain="Cannot reach the server to sign in.")) == (
         "Impossible de joindre le serveur pour se connecter. Vous pouvez continuer à travailler hors ligne et "
@@ -94,15 +96,14 @@ def test_sign_in_and_crash_messages_in_french(french: None, open_app: Callable[.
         "L'adresse e-mail ou le mot de passe n'est pas correct."
     )
     shown: list[str] = []
-    reporter = ErrorReporter(Path("/var/log/tutordesk.log"))
+    log_path = tmp_path / "tutordesk.log"
+    reporter = ErrorReporter(log_path)
     reporter.sig_error.connect(shown.append)
     try:
         raise ValueError("boom")
     except ValueError as exc:
         reporter.handle(ValueError, exc, exc.__traceback__)
-    assert shown == [
-        "Un problème est survenu, mais votre travail est en sécurité. Les détails sont dans /var/log/tutordesk.log."
-    ]
+    assert shown == [f"Un problème est survenu, mais votre travail est en sécurité. Les détails sont dans {log_path}."]
 
 
 def test_the_damaged_file_notice_is_french(french: None, open_app: Callable[..., TutorDeskApp], data_dir: Path) -> None:
