@@ -134,7 +134,6 @@ class TutorDeskApp(QObject):
             return
         self._after_show_done = True
         self.start_check()
-        self.window.profile_menu.check_session()  # after the first frame: it may import the sync client
         self.load_user_theme()
         self.mount_test_editor()
         if not self.config.first_run_done:
@@ -153,6 +152,9 @@ class TutorDeskApp(QObject):
     def on_mirror_checked(self, problem: object) -> None:
         if self._shut_down:
             return
+        # Reading a saved session imports the sync client (about 0.5 s), as mounting sync does next: both
+        # wait for the check, so the first searches are not held up by it.
+        self.window.profile_menu.check_session()
         if self.mirror.checked and self.mirror.damage is not None:
             self.report_damage()
             self.sig_mirror_checked.emit(False)

@@ -120,8 +120,8 @@ class ProfilesMenu(QMenu):
 
     def mount(self, controller: Any) -> None:
         """Called at start, before the first frame: the list is built when the menu opens (`aboutToShow`), and
-        `check_session` (after the first frame) says whether the open profile is signed out, because reading a
-        saved session loads the sync client, about half a second."""
+        `check_session` (once the mirror's check has answered) says whether the open profile is signed out:
+        reading a saved session loads the sync client, about half a second."""
         self.controller = controller
 
     def check_session(self) -> None:
