@@ -4,6 +4,7 @@ no column re-reads nothing. Server-side changes run on a devstack of the test's 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -166,3 +167,44 @@ def test_with_no_hashes_remembered_and_the_same_schema_nothing_is_read_again(
 
     assert _sync_recording(teacher).tables == []
     assert len(_remembered(teacher)) == 13
+
+
+class ColumnsChangeOnce(SidePulls):
+    """The first side pull's last page says the lessons' columns changed (as if a column came meanwhile)."""
+
+    def __init__(self, inner: Transport) -> None:
+        super().__init__(inner)
+        self.changed = False
+
+    def pull(
+        self,
+        cursor: str | None,
+        limit: int,
+        tables: Sequence[str] | None = None,
+        counts: Sequence[str] | None = None,
+    ) -> PullPage:
+        page = super().pull(cursor, limit, tables, counts)
+        if tables is None or self.changed or page.has_more or page.columns is None:
+            return page
+        self.changed = True
+        return dataclasses.replace(page, columns={**page.columns, "lessons": "0123456789ab"})
+
+
+def test_a_hash_that_changes_during_the_back_fill_back_fills_that_table_again(
+    school: School, devices: DevicePark
+) -> None:
+    teacher = devices.new(school.add("teacher", "teacher"))
+    teacher.new_lesson("One")
+    assert teacher.sync().ok
+    remembered = _remembered(teacher)
+    real = remembered["lessons"][0]
+    remembered["lessons"][0] = "ffffffffffff"  # the lessons' columns changed since the last pull
+    teacher.mirror.set_state(COLUMNS_KEY, json.dumps(remembered))
+    side = ColumnsChangeOnce(teacher.sync_parts.engine.transport)
+    teacher.wrap_transport(lambda inner: side)
+
+    assert teacher.sync().ok
+
+    # Read for the remembered change; again for the change seen during it; again as it changed back; settled.
+    assert side.tables == [["lessons"], ["lessons"], ["lessons"]]
+    assert _remembered(teacher)["lessons"][0] == real

@@ -4,6 +4,7 @@ version (P7), drift healing (P8)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Sequence
@@ -220,3 +221,33 @@ def test_p8_a_clean_mirror_is_not_downloaded_again(
             report = device.sync()
             assert report.ok and report.pulled == 0, report
     assert not [r for r in caplog.records if "sanity check" in r.getMessage()]
+
+
+class NoCounts(PassThrough):
+    """A server before schema 8: the last page carries no counts."""
+
+    def pull(
+        self,
+        cursor: str | None,
+        limit: int,
+        tables: Sequence[str] | None = None,
+        counts: Sequence[str] | None = None,
+    ) -> PullPage:
+        return dataclasses.replace(super().pull(cursor, limit, tables, counts), counts=None)
+
+
+def test_p8_without_counts_on_the_last_page_the_device_asks_for_them(
+    school: School, devices: DevicePark, caplog: pytest.LogCaptureFixture
+) -> None:
+    teacher, ids = _teacher_with_lessons(school, devices, 3)
+    teacher.mirror.drop_row("lessons", ids[0])
+    transport = NoCounts(teacher.sync_parts.engine.transport)
+    teacher.wrap_transport(lambda inner: transport)
+
+    with caplog.at_level(logging.WARNING, logger="sync.engine"):
+        report = teacher.sync()
+
+    assert report.ok, report.message
+    assert transport.calls[:2] == ["pull", "counts"]
+    assert _lessons(teacher) == set(ids)
+    assert any("sanity check: lessons" in r.getMessage() for r in caplog.records)
