@@ -152,20 +152,7 @@ class SyncEngine:
                 self.mirror, transport, batch_size=self.batch_size, cancel=cancel,
                 on_batch=lambda totals: self._on_batch(tally, totals),
             )
-            self._enter(Stage.PULL, tally)
-            # P8's counts come on the pull's last page; a table with pending rows differs by design until they
-            # are pushed, so it is checked another run.
-            pending = self.mirror.pending_by_table()
-            counted = [table for table in TABLE_NAMES if not pending.get(table)]
-            tally.pull = pull_feed(
-                self.mirror, transport, page_size=self.page_size, prefetch=self.prefetch,
-                app_schema=self.app_schema, cancel=cancel, counts=counted, clock=self.clock,
-                on_first=lambda page, sent, received: self._first_contact(tally, page, sent, received),
-                on_page=lambda totals, page: self._on_page(tally, totals, page),
-            )
-            if tally.pull.pulled >= STATS_AFTER_ROWS:
-                # A first sync (or a big catch-up) changed the data's shape: the list's indexes need statistics.
-                self.mirror.refresh_stats()
+            counted = self._pull(tally, transport, cancel)
             self._backfill(tally, transport, cancel)
             self._enter(Stage.CHECK, tally)
             self._sanity_check(tally, transport, counted, cancel)
@@ -173,12 +160,37 @@ class SyncEngine:
             if transport.registered is not None:
                 self.mirror.set_state(REGISTERED_KEY, self.identity)
 
+    def _pull(self, tally: _Run, transport: Transport, cancel: threading.Event | None) -> list[str]:
+        """The pull stage; answers the tables whose counts its last page carries (P8)."""
+        self._enter(Stage.PULL, tally)
+        # A table with pending rows differs by design until they are pushed: it is checked another run.
+        pending = self.mirror.pending_by_table()
+        counted = [table for table in TABLE_NAMES if not pending.get(table)]
+        tally.pull = pull_feed(
+            self.mirror, transport, page_size=self.page_size, prefetch=self.prefetch,
+            app_schema=self.app_schema, cancel=cancel, counts=counted, clock=self.clock,
+            on_first=lambda page, sent, received: self._first_contact(tally, page, sent, received),
+            on_page=lambda totals, page: self._on_page(tally, totals, page),
+        )
+        if tally.pull.pulled >= STATS_AFTER_ROWS:
+            # A first sync (or a big catch-up) changed the data's shape: the list's indexes need statistics.
+            self.mirror.refresh_stats()
+        return counted
+
+    def _state_int(self, key: str) -> int:
+        """A number kept in the sync state; 0 when absent or unreadable (a damaged state must not stop syncs)."""
+        try:
+            return int(self.mirror.get_state(key) or 0)
+        except ValueError:
+            log.warning("sync state %s is not a number; ignoring it", key)
+            return 0
+
     def _identify(self, transport: KnownDevice) -> None:
         """Register when this mirror's device is not registered for this server and user yet (Identity 2)."""
         if self.mirror.get_state(REGISTERED_KEY) != self.identity:
             log.info("registering this device with the server")
             self._server_minimum(transport.register_device(self.device_name, self.app_version).min_app_schema)
-        elif int(self.mirror.get_state(MIN_APP_KEY) or 0) > self.app_schema:
+        elif self._state_int(MIN_APP_KEY) > self.app_schema:
             # The last answer said this app is too old: ask again before pushing to a schema it does not know.
             self._server_minimum(transport.server_info().min_app_schema)
 
@@ -213,7 +225,7 @@ class SyncEngine:
         """P7: tables whose columns changed (on the server, or in this app) since the last completed pull are
         read again, keeping their rows (sync.columns). With no hashes remembered yet, or from a server before
         schema 8, every table is read again only if the server's schema_version grew."""
-        known = int(self.mirror.get_state("schema_version") or 0)
+        known = self._state_int("schema_version")
         server = tally.pull.schema_version
         grew = server is not None and server > known
         hashes = tally.pull.columns
