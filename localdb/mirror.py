@@ -77,6 +77,7 @@ class Mirror:
         self._guarded = False  # writes wait for the deferred check (open(defer_check=True))
         self._check_lock = threading.Lock()
         self._check_conn: sqlite3.Connection | None = None
+        self._repair_conn: sqlite3.Connection | None = None
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -133,7 +134,7 @@ class Mirror:
             if upgraded and conn.execute("SELECT 1 FROM lessons LIMIT 1").fetchone() is not None:
                 self.refresh_stats()  # an upgraded file with data: its new indexes need statistics
             if not self._guarded:
-                self.finish_search()  # a download killed before its search rebuild (guarded: check() does it)
+                self._repair_search()  # a download killed before its search rebuild (guarded: check() does it)
         except NewerSchema as exc:
             self.close()
             raise MirrorTooNew(self.path, exc.found, LATEST) from None
@@ -165,22 +166,24 @@ class Mirror:
         then on). Calls after the first answer at once; a call while it runs waits for it.
 
         A sound file whose search index a killed download left stale is then repaired here (`finish_search`,
-        ~1 s at 100,000 lessons): the desktop runs this on a thread of its own once the window is up, so the
-        repair stays off the cold start."""
+        about 2 s at 100,000 lessons): the desktop runs this on a thread of its own once the window is up, so
+        the repair stays off the cold start."""
         problem = self._check_file()
         if problem is None and self._checked:
             self._repair_search()
         return problem
 
     def _repair_search(self) -> None:
-        conn = self.connect()  # this thread's own, closed after: the check's thread keeps no connection
+        conn = self.connect()
+        with self._lock:
+            self._all.remove(conn)  # closed by this thread; close() only interrupts it, as the check's
+        self._repair_conn = conn
         try:
             self.finish_search(conn)
-        except (LocalDbError, sqlite3.Error) as exc:  # a held or full file: the mark stays for the next pull
+        except (LocalDbError, sqlite3.Error) as exc:  # held, full or closing: the mark stays for the next pull
             log.warning("the search index of %s was not rebuilt: %s", self.path.name, exc)
         finally:
-            with self._lock:
-                self._all.remove(conn)
+            self._repair_conn = None
             conn.close()
 
     def _check_file(self) -> str | None:
@@ -292,9 +295,9 @@ class Mirror:
 
     def close(self) -> None:
         """Close every connection this mirror made (call when no other thread is using them)."""
-        checking = self._check_conn
-        if checking is not None:
-            checking.interrupt()  # a deferred check still reading the file: stop it, nothing waits on it
+        for busy in (self._check_conn, self._repair_conn):
+            if busy is not None:
+                busy.interrupt()  # a deferred check or search repair still running: stop it, nothing waits on it
         with self._lock:
             conns, self._all = self._all, []
         for conn in conns:
@@ -444,7 +447,7 @@ class Mirror:
 
     def finish_search(self, conn: sqlite3.Connection | None = None) -> bool:
         """Rebuild `lessons_fts` if it is marked stale, clearing the mark in the same transaction; answers
-        whether it did. About 1 s for 100,000 lessons (bench/bench_apply_page.py)."""
+        whether it did. About 2 s for 100,000 lessons (bench/bench_apply_page.py)."""
         conn = conn or self.conn
         if not _apply.search_stale(conn):  # read again in the transaction: another connection may rebuild it
             return False
