@@ -74,6 +74,13 @@ class SyncLogModel(QAbstractTableModel):
 
     @Slot(object)
     def append(self, entry: LogEntry) -> None:
+        if self._entries and continues(self._entries[-1], entry):
+            # One line a step: a step's progress ("1,000 received", "2,000 received", ...) updates its line,
+            # so a long first sync does not push the earlier runs out of the log.
+            row = len(self._entries) - 1
+            self._entries[row] = entry
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(_HEADERS) - 1))
+            return
         if len(self._entries) == self._entries.maxlen:
             self.beginRemoveRows(QModelIndex(), 0, 0)
             self._entries.popleft()
@@ -82,6 +89,20 @@ class SyncLogModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), row, row)
         self._entries.append(entry)
         self.endInsertRows()
+
+
+#: Steps whose every event is a line of its own: a run's start and end.
+_OWN_LINE_STAGES = frozenset({"started", "finished"})
+
+
+def continues(last: LogEntry, entry: LogEntry) -> bool:
+    """Whether `entry` is more of the step `last` shows (same stage, no error on either side)."""
+    return (
+        entry.stage == last.stage
+        and entry.stage not in _OWN_LINE_STAGES
+        and not entry.is_error
+        and not last.is_error
+    )
 
 
 def log_text(entry: LogEntry) -> str:

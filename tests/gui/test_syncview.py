@@ -410,9 +410,7 @@ def test_sync_log_reads_one_line_per_step_with_counts_that_add_up(qtbot, bridge:
     assert [e.text for e in view.model.entries()] == [
         "Sync started (you asked)",
         "Connecting",
-        "Sending changes",
         "Sending changes: 1 of 1",
-        "Receiving changes",
         "Receiving changes: 1 received (now: lessons)",
         "Checking",
         "Finished: 1 sent, 1 received; 1 to review",
@@ -423,14 +421,32 @@ def test_sync_log_reads_one_line_per_step_with_counts_that_add_up(qtbot, bridge:
         for row in range(view.model.rowCount())
     ]
     assert shown[0] == ("Started", "you asked")
-    assert shown[1:6] == [
+    assert shown[1:4] == [
         ("Connecting", ""),
-        ("Sending changes", ""),
         ("Sending changes", "1 of 1"),
-        ("Receiving changes", ""),
         ("Receiving changes", "1 received (now: lessons)"),
     ]
     assert shown[-1] == ("Finished", "1 sent, 1 received; 1 to review")
     at = view.model.entries()[0].at.astimezone()
     assert view.model.data(view.model.index(0, 0)) == at.strftime("%H:%M:%S")  # one short line
     assert at.strftime("%Y-%m-%d") in view.model.data(view.model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+
+
+def test_a_long_pull_is_one_line_that_counts_up_and_an_error_keeps_its_own_line(
+    qtbot, bridge: SyncBridge
+) -> None:
+    """A first sync of 100 pages must not fill the log with 100 lines (and push earlier runs out of it)."""
+    view = SyncLogView(bridge)
+    qtbot.addWidget(view)
+    pages = [
+        SyncProgress(stage="pull", table="notes", rows_pulled=done, rows_left=5000 - done)
+        for done in range(1000, 5001, 1000)
+    ]
+    deliver(qtbot, bridge, SyncEvent(SyncEventKind.STARTED, at=datetime.now(UTC), trigger="now"), *pages)
+    texts = [e.text for e in view.model.entries()]
+    assert texts[0] == "Sync started (you asked)"
+    assert len(texts) == 2 and texts[1].startswith("Receiving changes")
+    assert "5,000" in view.model.data(view.model.index(1, 2))
+    failed = SyncReport(status="offline", message="No connection: nothing was lost.")
+    deliver(qtbot, bridge, SyncEvent(SyncEventKind.FAILED, at=datetime.now(UTC), report=failed))
+    assert len(view.model.entries()) == 3 and view.model.entries()[-1].is_error
