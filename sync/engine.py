@@ -40,10 +40,11 @@ __all__ = ["APP_SCHEMA", "CLOCK_WARN_SECONDS", "PULL_PAGE_ROWS", "SyncEngine"]
 log = logging.getLogger(__name__)
 
 #: Most rows per pulled page (P2: memory is bounded by it; the server allows up to 10,000). Measured on first syncs
-#: of 20,003 and 100,003 rows (bench_sync's school, pipelined pull, server schema 7): 5,000 (fixed, or grown from
-#: 1,000 by sync.pull's FIRST_PAGE_ROWS) was no faster than 1,000 within the run-to-run spread (~+-15% on this
-#: shared machine), for ~65 MB more peak RSS (211 vs 144 MB; 221 MB at 1,000,003 rows). So 1,000 stays.
-PULL_PAGE_ROWS = 1000
+#: of 100,003 rows (bench_sync's school, pipelined pull, deferred search index, server schema 8, a quiet machine, 3
+#: interleaved runs each): 1,000 rows 12.0k / 12.6k / 14.2k rows/s, 2,000 rows 13.1k / 13.2k / 15.1k, 5,000 rows
+#: 12.1k / 12.9k / 14.1k. Pages grow to it from sync.pull's FIRST_PAGE_ROWS, so a small sync stays one small page.
+#: Peak RSS of a 1,000,003-row first sync: 186 MB at 1,000, 221 MB at 5,000 (target under 300 MB).
+PULL_PAGE_ROWS = 2000
 #: Pulled rows in one run after which the mirror's planner statistics are refreshed (Mirror.refresh_stats).
 STATS_AFTER_ROWS = 1000
 #: The lowest server `min_app_schema` this app still satisfies (P7: a higher one means "update the app").
