@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
@@ -99,3 +100,16 @@ def plural(context: str, source: str, n: int) -> str:
     hold %1, %2 for `fill`. Qt picks the translation's plural form from n (French: 0 and 1 are singular)."""
     locale()
     return counted(QCoreApplication.translate(context, source, None, n), n)
+
+
+def local_minute(stamp: str | None) -> str:
+    """A stored UTC stamp as this PC's date and time to the minute ("2026-11-23 14:05"): short, and it sorts."""
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp[:16]
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")

@@ -18,36 +18,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from desktop.i18n import counted, fill, locale
+from desktop.syncview.jobs import PoolRunner
 
 log = logging.getLogger(__name__)
-
-
-class _Signals(QObject):
-    sig_done = Signal(object)
-    """The background job ended. Arguments: its error (an exception), or None."""
-
-
-class _Job(QRunnable):
-    """Runs `work` on the thread pool and always answers, so the menu never stays disabled."""
-
-    def __init__(self, work: Callable[[], None]) -> None:
-        super().__init__()
-        self.signals = _Signals()
-        self._work = work
-
-    def run(self) -> None:
-        error: BaseException | None = None
-        try:
-            self._work()
-        except Exception as exc:  # told in plain words by the menu
-            error = exc
-        finally:
-            self.signals.sig_done.emit(error)
 
 
 def profile_title(profile: Any) -> str:
@@ -113,7 +91,7 @@ class ProfilesMenu(QMenu):
         self.addAction(self.sign_in_action)
         self.addAction(self.sign_out_action)
         self.confirm: QMessageBox | None = None
-        self.job: _Job | None = None
+        self._runner = PoolRunner(self)  # sign-out talks to the server: never on the GUI thread
         self.signing_out = False
         self.aboutToShow.connect(self.rebuild)
         self.rebuild()
@@ -282,9 +260,11 @@ class ProfilesMenu(QMenu):
         self.sign_out_action.setEnabled(False)
         self.main_window.statusBar().showMessage(self.tr("Signing out…"))
         data_dir, profile = Path(controller.data_dir), controller.profile
-        self.job = _Job(lambda: sign_out_profile(data_dir, profile, scheduler))
-        self.job.signals.sig_done.connect(self.on_signed_out)
-        QThreadPool.globalInstance().start(self.job)
+        self._runner.submit(
+            lambda _conn: sign_out_profile(data_dir, profile, scheduler),
+            lambda _result: self.on_signed_out(None),
+            self.on_signed_out,
+        )
 
     @Slot(object)
     def on_signed_out(self, error: BaseException | None) -> None:

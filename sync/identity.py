@@ -59,8 +59,6 @@ class KnownDevice:
         tables: Sequence[str] | None = None,
         counts: Sequence[str] | None = None,
     ) -> PullPage:
-        if counts is None:  # the shorter call, for transports that predate p_counts
-            return self._known(lambda: self.inner.pull(cursor, limit, tables))
         return self._known(lambda: self.inner.pull(cursor, limit, tables, counts))
 
     def push(self, batch_id: str, changes: Sequence[Mapping[str, Any]]) -> PushAnswer:

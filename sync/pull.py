@@ -36,7 +36,7 @@ from localdb.apply import wide_checkpoints
 from localdb.mirror import Mirror
 from localdb.tables import TABLES
 from sync.errors import AppTooOld, Cancelled, ServerError
-from sync.local_changes import merge_for
+from sync.rules import device_merge
 from sync.transport import PullPage, TableCount, Transport
 
 __all__ = ["CURSOR_KEY", "FIRST_PAGE_ROWS", "PullTotals", "check_schema", "pull_feed", "redownload"]
@@ -72,7 +72,7 @@ def _check_cancel(cancel: threading.Event | None) -> None:
 
 
 def _apply(mirror: Mirror, page: PullPage, cursor: str | None, totals: PullTotals) -> None:
-    result = mirror.apply_page(page.rows, cursor, merge_for(mirror))
+    result = mirror.apply_page(page.rows, cursor, device_merge)
     totals.pulled += len(page.rows)
     totals.merged += result.merged
     totals.conflicts += result.conflicts
@@ -165,11 +165,7 @@ class _Pages:
         return page
 
     def _send(self, cursor: str | None, size: int) -> PullPage:
-        if self._counts is not None:
-            return self._transport.pull(cursor, size, self._tables, self._counts)
-        if self._tables is None:
-            return self._transport.pull(cursor, size)
-        return self._transport.pull(cursor, size, self._tables)
+        return self._transport.pull(cursor, size, self._tables, self._counts)
 
 
 FirstContact = Callable[[PullPage, datetime, datetime], None]

@@ -25,10 +25,10 @@ from typing import Any
 
 from localdb.errors import LocalDbError
 from localdb.mirror import Mirror
-from localdb.outbox import OutboxChange
+from localdb.outbox import OutboxChange, own_losses
 from localdb.tables import data_columns
 from sync.errors import Cancelled
-from sync.local_changes import merge_for, own_losses
+from sync.rules import device_merge
 from sync.transport import PushResult, Transport
 
 __all__ = ["BATCH_STATE_KEY", "PushTotals", "build_batch", "push_outbox"]
@@ -127,7 +127,7 @@ def _settle_rejected(
     )
     if result.row is not None:
         # With the merge, an edit typed after this push stays queued; the server judges it on its own.
-        mirror.accept_server_row(result.table, result.row, merge_for(mirror))
+        mirror.accept_server_row(result.table, result.row, device_merge)
     else:
         removals.append((result.table, result.id))
     log.warning("change to %s row %s rejected by the server (%s)", result.table, result.id, result.code)
@@ -153,7 +153,7 @@ def _settle_one(
     mirror.settle(result.table, result.id, max_seq)
     if result.row is not None:
         # With the merge, a newer local edit made while this push was in flight survives (U3).
-        mirror.accept_server_row(result.table, result.row, merge_for(mirror))
+        mirror.accept_server_row(result.table, result.row, device_merge)
     mine = change["row"]
     fields = _really_lost(result.lost_fields, changed, change)
     if result.status == "lost" and fields:

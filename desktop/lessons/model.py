@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -23,7 +22,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from desktop.i18n import QT_TRANSLATE_NOOP
+from desktop.i18n import QT_TRANSLATE_NOOP, local_minute
 from desktop.lessons import data as store
 from desktop.workers import DbRunner
 
@@ -50,19 +49,6 @@ _TYPE_WORDS = {
     "sentence": QT_TRANSLATE_NOOP("LessonTableModel", "Sentence"),
     "freestyle": QT_TRANSLATE_NOOP("LessonTableModel", "Freestyle"),
 }
-
-
-def local_minute(stamp: str | None) -> str:
-    """A stored UTC stamp as this PC's date and time to the minute ("2026-11-23 14:05"): short, and it sorts."""
-    if not stamp:
-        return ""
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return stamp[:16]
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def type_words(lesson_type: str | None) -> str:

@@ -12,7 +12,6 @@ import json
 import logging
 import sqlite3
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -35,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.i18n import fill
+from desktop.i18n import fill, local_minute
 from desktop.syncview import words
 from desktop.syncview.bridge import SyncBridge
 from desktop.syncview.jobs import PoolRunner
@@ -132,7 +131,7 @@ class ConflictModel(QAbstractTableModel):
         # The server's own words say why it refused a row; for the other kinds the kind's words (translated) do.
         reason = (c.reason if c.kind == "rejected" else None) or _KIND_WORDS.get(c.kind, c.reason or c.kind)
         cells = (
-            _local_time(c.created_at),
+            local_minute(c.created_at),
             words.tr(TABLE_WORDS.get(c.table, c.table)),
             self._labels.get((c.table, c.row_id)) or c.row_id[:8],
             ", ".join(field_words(f) for f in fields),
@@ -169,14 +168,6 @@ LABEL_COLUMNS = {
     "users": "full_name",
     "media_assets": "title",
 }
-
-
-def _local_time(stamp: Any) -> str:
-    try:
-        moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
-    except ValueError:
-        return str(stamp)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def load_conflicts(mirror: Any) -> tuple[list[Any], dict[tuple[str, str], str]]:

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 import shiboken6
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.app import TutorDeskApp
+from desktop.i18n import install_translators
 from desktop.launch import build
 from localdb import repo
 
@@ -42,6 +44,19 @@ def open_app(qtbot: QtBot, data_dir: Path) -> Iterator[Callable[..., TutorDeskAp
         app.shutdown()
         app.window.close()
         app.window.deleteLater()
+
+
+@pytest.fixture
+def french_config(tmp_path: Path) -> Iterator[None]:
+    """The person chose French in the settings; English again for the next tests."""
+    (tmp_path / "config").mkdir(exist_ok=True)
+    (tmp_path / "config" / "tutordesk.toml").write_text('language = "fr"\nfirst_run_done = true\n', encoding="utf-8")
+    try:
+        yield
+    finally:
+        qapp = QApplication.instance()
+        assert isinstance(qapp, QApplication)
+        install_translators(qapp, "en")
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ run says "1 lesson" / "4 lessons" (no English translation file ships)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,6 @@ from pytestqt.qtbot import QtBot
 from desktop.app import TutorDeskApp
 from desktop.crash import ErrorReporter
 from desktop.firstrun import sign_in_words
-from desktop.i18n import install_translators
 from desktop.launch import open_mirror
 from desktop.mainwindow import SHORTCUTS
 from sync.errors import AuthError, Offline
@@ -26,25 +25,8 @@ pytestmark = pytest.mark.gui
 LEFT = Qt.MouseButton.LeftButton
 
 
-def _qapp() -> QApplication:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    return app
-
-
-@pytest.fixture
-def french(tmp_path: Path) -> Iterator[None]:
-    """The person chose French in the settings; English again for the next tests."""
-    (tmp_path / "config").mkdir(exist_ok=True)
-    (tmp_path / "config" / "tutordesk.toml").write_text('language = "fr"\nfirst_run_done = true\n', encoding="utf-8")
-    try:
-        yield
-    finally:
-        install_translators(_qapp(), "en")
-
-
 def test_a_french_run_checks_a_lesson_in_french(
-    qtbot: QtBot, french: None, open_app: Callable[..., TutorDeskApp]
+    qtbot: QtBot, french_config: None, open_app: Callable[..., TutorDeskApp]
 ) -> None:
     app = open_app()
     wait_list(qtbot, app, 0)
@@ -72,7 +54,9 @@ def shortcut_rows(app: TutorDeskApp) -> dict[str, str]:
     return rows
 
 
-def test_the_shortcut_list_is_french_in_a_french_run(french: None, open_app: Callable[..., TutorDeskApp]) -> None:
+def test_the_shortcut_list_is_french_in_a_french_run(
+    french_config: None, open_app: Callable[..., TutorDeskApp]
+) -> None:
     rows = shortcut_rows(open_app())
     assert rows["Nouvelle leçon"] == "Ctrl+N"
     assert rows["Changer de profil"] == "Ctrl+Maj+P"  # key names from Qt's own French
@@ -85,7 +69,7 @@ def test_the_shortcut_list_in_english(open_app: Callable[..., TutorDeskApp]) -> 
 
 
 def test_sign_in_and_crash_messages_in_french(
-    french: None, open_app: Callable[..., TutorDeskApp], tmp_path: Path
+    french_config: None, open_app: Callable[..., TutorDeskApp], tmp_path: Path
 ) -> None:
     open_app()  # installs the French translators as the app does
     assert sign_in_words(Offline("auth: AuthRetryableError", plain="Cannot reach the server to sign in.")) == (
@@ -106,7 +90,9 @@ def test_sign_in_and_crash_messages_in_french(
     assert shown == [f"Un problème est survenu, mais votre travail est en sécurité. Les détails sont dans {log_path}."]
 
 
-def test_the_damaged_file_notice_is_french(french: None, open_app: Callable[..., TutorDeskApp], data_dir: Path) -> None:
+def test_the_damaged_file_notice_is_french(
+    french_config: None, open_app: Callable[..., TutorDeskApp], data_dir: Path
+) -> None:
     app = open_app()
     broken = data_dir / "broken" / "mirror" / "tutordesk.sqlite3"
     broken.parent.mkdir(parents=True)

@@ -143,17 +143,6 @@ def test_a_french_run_shows_french_for_messages_built_from_values(french: None) 
     assert "Élément 1 : Choisissez l'image." in problems
 
 
-@pytest.fixture
-def french_config(tmp_path: Path) -> Iterator[None]:
-    """The person chose French in the settings; English again for the next tests."""
-    (tmp_path / "config").mkdir(exist_ok=True)
-    (tmp_path / "config" / "tutordesk.toml").write_text('language = "fr"\nfirst_run_done = true\n', encoding="utf-8")
-    try:
-        yield
-    finally:
-        install_translators(_qapp(), "en")
-
-
 def test_the_app_opened_in_french_shows_the_profile_menu_in_french(
     french_config: None, open_app: Callable[..., TutorDeskApp]
 ) -> None:

@@ -96,7 +96,13 @@ class Feed:
     def __init__(self, pages: Sequence[Page], on_request: Any = None) -> None:
         self.pages, self.on_request = pages, on_request
 
-    def pull(self, cursor: str | None, limit: int, tables: Sequence[str] | None = None) -> PullPage:
+    def pull(
+        self,
+        cursor: str | None,
+        limit: int,
+        tables: Sequence[str] | None = None,
+        counts: Sequence[str] | None = None,
+    ) -> PullPage:
         n = 0 if cursor is None else int(cursor)
         if self.on_request is not None:
             self.on_request(n)

@@ -25,7 +25,13 @@ class Feed:
         self.pages, self.fail_at, self.requests = pages, fail_at, 0
         self.limits: list[int] = []
 
-    def pull(self, cursor: str | None, limit: int, tables: Sequence[str] | None = None) -> PullPage:
+    def pull(
+        self,
+        cursor: str | None,
+        limit: int,
+        tables: Sequence[str] | None = None,
+        counts: Sequence[str] | None = None,
+    ) -> PullPage:
         self.requests += 1
         self.limits.append(limit)
         if self.requests == self.fail_at:
