@@ -126,5 +126,5 @@ def test_sync_pull_has_one_signature(server: Server) -> None:
         "where proname = 'sync_pull' and pronamespace = 'public'::regnamespace"
     ).fetchall()
     assert [f["args"] for f in found] == [
-        "p_device_id uuid, p_cursor text, p_limit integer, p_tables text[], p_counts text[]"
+        "p_device_id uuid, p_cursor text, p_limit integer, p_tables text[], p_counts text[], p_skip integer"
     ]
