@@ -104,7 +104,7 @@ class SyncEngine:
         self.transport = transport
         self.device_id = device_id
         self.page_size = page_size
-        # Fetch the next page while this one is applied (one page ahead at most: memory stays bounded, P2).
+        # Fetch the next pages while one is applied (a few pages ahead at most: memory stays bounded, P2).
         self.prefetch = prefetch
         self.batch_size = batch_size
         self.listener = listener

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from sync.errors import DeviceUnknown
-from sync.transport import PullPage, PushAnswer, ServerInfo, TableCount, Transport
+from sync.transport import PeekingTransport, PullAnswer, PullPage, PushAnswer, ServerInfo, TableCount, Transport
 
 __all__ = ["MIN_APP_KEY", "REGISTERED_KEY", "KnownDevice", "device_identity"]
 
@@ -33,7 +33,7 @@ def device_identity(server_url: str | None, user_id: str, device_id: str) -> str
 
 
 class KnownDevice:
-    """A `Transport` for one run: a data call answered with `DeviceUnknown` registers the device and is sent
+    """A `PeekingTransport` for one run: a data call answered with `DeviceUnknown` registers the device and is sent
     again, once. `registered` is the answer of a registration made through it (None when there was none).
 
     It may run on the pull's worker thread; the engine reads `registered` only after the pull has ended."""
@@ -60,6 +60,22 @@ class KnownDevice:
         counts: Sequence[str] | None = None,
     ) -> PullPage:
         return self._known(lambda: self.inner.pull(cursor, limit, tables, counts))
+
+    def pull_answer(
+        self,
+        cursor: str | None,
+        limit: int,
+        tables: Sequence[str] | None = None,
+        counts: Sequence[str] | None = None,
+        skip: int = 0,
+    ) -> PullAnswer:
+        """`PeekingTransport.pull_answer` when the inner transport has it; else its decoded page (read ahead of
+        nothing, so never asked with `skip`)."""
+        inner = self.inner
+        if isinstance(inner, PeekingTransport):
+            return self._known(lambda: inner.pull_answer(cursor, limit, tables, counts, skip))
+        assert not skip, "a page after skipped entries asked of a transport that cannot read ahead"
+        return PullAnswer.decoded(self.pull(cursor, limit, tables, counts))
 
     def push(self, batch_id: str, changes: Sequence[Mapping[str, Any]]) -> PushAnswer:
         # The same batch id again: sync_push checks the device before it claims the batch (U2 holds either way).

@@ -4,11 +4,13 @@ Each page and its cursor are applied in ONE SQLite transaction by `Mirror.apply_
 merge for rows that have pending local edits (P5); pulled rows never enter the outbox (P4, localdb's
 triggers). The cancel flag is checked between pages, so a stopped run leaves the mirror at a page boundary.
 
-With `prefetch=True` the pull is pipelined: while page N is applied, page N+1 is already on its way on one
-worker thread (its HTTP wait, JSON parsing and row conversion overlap the SQLite writes). At most one page is
-ahead, so memory stays bounded by two pages (P2); the cursor of page N+1 is stored only with page N+1, in its own
-transaction; a cancel still stops at a page boundary (the page in flight is dropped unapplied). Only the worker
-uses the transport while such a pull runs, and every exit waits for it, so no request outlives the pull.
+With `prefetch=True` the pull is pipelined on worker threads: while page N is applied, the next pages are on
+their way, decoded and checked there. Against a server of schema 9 on, the next two pages are asked for as soon as
+an answer's first bytes name where it ended (one of them by skipping, `p_skip`), so the server builds two pages at
+a time ("Reading ahead" in docs/sync-protocol.md and `_Pages`); older servers get one page ahead. Either way at most
+a few pages are ahead (P2's memory bound), each page's cursor is stored only with that page, in its own
+transaction, and a cancel still stops at a page boundary (pages in flight are dropped unapplied). Only the workers
+use the transport while such a pull runs, and every exit waits for them, so no request outlives the pull.
 Without it (the default), each page is fetched only after the previous one was applied, and a cancel sends no
 further request.
 
@@ -26,18 +28,20 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
+from typing import TypeVar
 
 from localdb.apply import wide_checkpoints
 from localdb.mirror import Mirror
 from localdb.tables import TABLES
 from sync.errors import AppTooOld, Cancelled, ServerError
 from sync.rules import device_merge
-from sync.transport import PullPage, TableCount, Transport
+from sync.transport import PeekingTransport, PullPage, TableCount, Transport
 
 __all__ = ["CURSOR_KEY", "FIRST_PAGE_ROWS", "PullTotals", "check_schema", "pull_feed", "redownload"]
 
@@ -46,6 +50,7 @@ log = logging.getLogger(__name__)
 CURSOR_KEY = "cursor"
 #: The size of a pull's first page when `page_size` is larger (see `_Pages`).
 FIRST_PAGE_ROWS = 1000
+_A = TypeVar("_A")
 
 
 @dataclass
@@ -55,6 +60,8 @@ class PullTotals:
     conflicts: int = 0
     pages: int = 0
     resets: int = 0
+    #: Pages read ahead that did not join the page before them (rows changed on the server), asked for again.
+    dropped: int = 0
     schema_version: int | None = None
     #: From the last page: the server's column hash per table (P7), and the counts asked for (P8).
     columns: dict[str, str] | None = None
@@ -93,12 +100,25 @@ def replacement_sync(mirror: Mirror) -> None:
 
 
 class _Pages:
-    """Feed pages, fetched when taken or (with `ahead`) on one worker thread, at most one page ahead.
+    """Feed pages in feed order: fetched when taken, or (with `ahead`) on worker threads ahead of the one applied.
 
     Pages grow: the first asks for at most FIRST_PAGE_ROWS, each next one for twice the last, up to `page_size`.
     Nothing overlaps the first fetch or the last apply of a pull, so a small first page starts the pipeline (and
     shows progress) sooner, and big pages then save requests and transactions; a small sync stays one small page.
+
+    Reading ahead (schema 9 on; docs/sync-protocol.md): a transport that hands over an answer before decoding it
+    (`PeekingTransport`) tells from its first bytes the cursor page N ended at. The request for page N+1 then goes
+    out at once, and with it one for page N+2 that skips as many entries as page N+1 asked for (`p_skip`): the
+    server builds two pages at a time while the device decodes one and applies another. A page read that way is
+    used only when the entry it says it skipped last (`after`) is exactly where the page before it ended; if not
+    (rows changed on the server in between), it and the pages asked after it are dropped and asked again without
+    skip, so the pages applied are the ones a one-at-a-time pull would apply (P1). At most AHEAD pages are
+    requested or held beyond the one being applied (P2's memory bound). Without a head to read (older servers,
+    other transports), the next request goes out when a page is taken: one page ahead.
     """
+
+    #: Pages requested or held beyond the one being applied.
+    AHEAD = 3
 
     def __init__(
         self,
@@ -111,18 +131,27 @@ class _Pages:
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._transport = transport
+        self._peeking = isinstance(transport, PeekingTransport)
         self._page_size = page_size
-        self._next_size = min(FIRST_PAGE_ROWS, page_size)
-        self._size = self._next_size
         self._tables = list(tables) if tables is not None else None
         self._counts = list(counts) if counts is not None else None
         self._clock = clock
         #: When the first request was sent and its answer received (with a `clock`): C2's measurement.
         self.first_timing: tuple[datetime, datetime] | None = None
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") if ahead else None
-        self._pending: Future[PullPage] | None = None
-        self._cursor: str | None = None
-        self._requested = False
+        #: Pages read ahead and dropped because rows changed between them (for the log and tests).
+        self.dropped = 0
+        workers = self.AHEAD if self._peeking else 1
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sync-pull") if ahead else None
+        self._lock = threading.Lock()
+        # Under the lock: the slots requested and not yet taken (feed order), the ones waiting for room, the index
+        # of the next slot to request, and a generation that drops what was asked on a guess that failed.
+        self._queue: deque[_Slot] = deque()
+        self._waiting: deque[_Slot] = deque()
+        self._next = 0
+        self._generation = 0
+        self._closed = False
+        #: The cursor the page taken last ended at (where the next page must start); set by `request` and `take`.
+        self._last: str | None = None
 
     def __enter__(self) -> _Pages:
         return self
@@ -130,42 +159,116 @@ class _Pages:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        with self._lock:
+            self._closed = True  # no worker sends anything more
+            self._waiting.clear()
         if self._pool is not None:
-            # Wait for a request still in flight (it has the transport's timeout): its page is dropped unapplied,
-            # and nothing may use the transport behind the engine's back once the pull has ended.
+            # Wait for requests still in flight (each has the transport's timeout): their pages are dropped
+            # unapplied, and nothing may use the transport behind the engine's back once the pull has ended.
             self._pool.shutdown(wait=True, cancel_futures=True)
-        self._pending = None
+        self._queue.clear()
+
+    def _size(self, index: int) -> int:
+        return min(FIRST_PAGE_ROWS << min(index, 16), self._page_size)
 
     def request(self, cursor: str | None) -> None:
-        """The next page to take is the one after `cursor`; with `ahead`, its fetch starts now."""
-        assert not self._requested, "one page ahead at most"
-        self._requested, self._cursor = True, cursor
-        # Sized here, on the pulling thread, so the worker never touches the sizes.
-        self._size, self._next_size = self._next_size, min(self._next_size * 2, self._page_size)
-        if self._pool is not None:
-            self._pending = self._pool.submit(self._fetch, cursor, self._size)
+        """The next page to take is the one right after `cursor`: the first page, a restart after a reset, or the
+        next page when its predecessor's answer did not name it ahead. Anything asked ahead before is dropped."""
+        with self._lock:
+            self._generation += 1
+            self._queue.clear()
+            self._waiting.clear()
+            self._last = cursor
+            self._ask(_Slot(self._next, cursor, 0, self._generation))
+
+    def _ask(self, slot: _Slot) -> None:
+        """Request `slot` now, or when a page is taken if AHEAD are out already (under the lock)."""
+        self._next = slot.index + 1
+        slot.size = self._size(slot.index)
+        if self._pool is None:
+            self._queue.append(slot)  # fetched by take()
+        elif len(self._queue) < self.AHEAD and not self._waiting:
+            slot.future = self._pool.submit(self._fetch_ahead, slot)
+            self._queue.append(slot)
+        else:
+            self._waiting.append(slot)
 
     def take(self) -> PullPage:
-        """The requested page (its error, if the fetch failed)."""
-        assert self._requested, "take() without request()"
-        self._requested = False
-        if self._pending is None:
-            return self._fetch(self._cursor, self._size)
-        pending, self._pending = self._pending, None
-        return pending.result()
+        """The next page in feed order (its error, if the fetch failed)."""
+        while True:
+            with self._lock:
+                assert self._queue, "take() without request()"
+                slot = self._queue.popleft()
+                while self._waiting and len(self._queue) < self.AHEAD and self._pool is not None:
+                    waiting = self._waiting.popleft()
+                    waiting.future = self._pool.submit(self._fetch_ahead, waiting)
+                    self._queue.append(waiting)
+            page = self._plain(slot) if slot.future is None else slot.future.result()
+            if (page.after if slot.skip else slot.cursor) != self._last:
+                # Read ahead on a guess that failed (rows changed on the server between the two reads): ask for
+                # this page again, right after the last one taken.
+                self.dropped += 1
+                log.info("a page read ahead did not join the one before it; asking for it again")
+                with self._lock:
+                    self._generation += 1
+                    self._queue.clear()
+                    self._waiting.clear()
+                    self._ask(_Slot(slot.index, self._last, 0, self._generation))
+                continue
+            self._last = page.cursor
+            return page
 
-    def _fetch(self, cursor: str | None, size: int) -> PullPage:
-        # One fetch at a time (request/take), so the first timing is written once, by whichever thread fetches;
-        # take() hands it over with the page.
+    @property
+    def requested(self) -> bool:
+        """Whether the page after the one taken last is requested already (read ahead from an answer's head)."""
+        with self._lock:
+            return bool(self._queue or self._waiting)
+
+    def _fetch_ahead(self, slot: _Slot) -> PullPage:
+        """On a worker: fetch one slot's page. When its answer's head says where it ended, ask at once for the
+        slots after it that are not asked yet (the next right after it, the one after that by skipping), then
+        decode and check this page."""
+        if not self._peeking:
+            return self._plain(slot)
+        transport = self._transport
+        assert isinstance(transport, PeekingTransport)
+        answer = self._timed(
+            lambda: transport.pull_answer(slot.cursor, slot.size, self._tables, self._counts, slot.skip)
+        )
+        ended = answer.next_cursor
+        if ended is not None:
+            with self._lock:
+                if not self._closed and slot.generation == self._generation:
+                    if self._next == slot.index + 1:
+                        self._ask(_Slot(slot.index + 1, ended, 0, slot.generation))
+                    if self._next == slot.index + 2:
+                        self._ask(_Slot(slot.index + 2, ended, self._size(slot.index + 1), slot.generation))
+        return answer.page()
+
+    def _plain(self, slot: _Slot) -> PullPage:
+        return self._timed(lambda: self._transport.pull(slot.cursor, slot.size, self._tables, self._counts))
+
+    def _timed(self, send: Callable[[], _A]) -> _A:
+        # The first request of a pull is alone in flight (nothing is asked ahead of an answer not yet in), so its
+        # timing is written once, by whichever thread sends it; take() hands it over with the page.
         if self._clock is None or self.first_timing is not None:
-            return self._send(cursor, size)
+            return send()
         sent = self._clock()
-        page = self._send(cursor, size)
+        answer = send()
         self.first_timing = (sent, self._clock())
-        return page
+        return answer
 
-    def _send(self, cursor: str | None, size: int) -> PullPage:
-        return self._transport.pull(cursor, size, self._tables, self._counts)
+
+@dataclass
+class _Slot:
+    """One page of a pull as asked: its place in the pull, where it starts (`skip` entries after `cursor`)."""
+
+    index: int
+    cursor: str | None
+    skip: int
+    generation: int
+    size: int = 0
+    future: Future[PullPage] | None = None
 
 
 FirstContact = Callable[[PullPage, datetime, datetime], None]
@@ -211,8 +314,9 @@ def pull_feed(
                 replacement_sync(mirror)
                 pages.request(None)
                 continue
-            if page.has_more:
+            if page.has_more and not pages.requested:
                 pages.request(page.cursor)  # with prefetch, page N+1 travels while page N is applied
+            totals.dropped = pages.dropped
             _apply(mirror, page, page.cursor, totals)
             if on_page is not None:
                 on_page(totals, page)
@@ -244,9 +348,10 @@ def redownload(
             page = pages.take()
             if page.reset:
                 raise ServerError("the server asked for a reset during a table re-download")
-            if page.has_more:
+            if page.has_more and not pages.requested:
                 pages.request(page.cursor)
             # The main cursor is stored again unchanged: the side pull must not move the feed position.
+            totals.dropped = pages.dropped
             _apply(mirror, page, mirror.get_state(CURSOR_KEY) or None, totals)
             if not page.has_more:
                 return totals

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import httpx
 import orjson
@@ -36,6 +36,8 @@ from sync.rules import canonical
 
 __all__ = [
     "PUSH_STATUSES",
+    "PeekingTransport",
+    "PullAnswer",
     "PullPage",
     "PushAnswer",
     "PushResult",
@@ -61,6 +63,7 @@ _JWT_CODES = {"PGRST301", "PGRST302", "PGRST303"}
 #: sync_require_device's SQLSTATE (no_data_found): the server has no devices row for this device and user.
 _DEVICE_UNKNOWN = "P0002"
 _TABLE_NAMES = frozenset(TABLE_NAMES)
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,52 @@ class PullPage:
     reset: bool
     columns: dict[str, str] | None = None
     counts: dict[str, TableCount] | None = None
+    #: A read-ahead page (`p_skip`, schema 9 on): the cursor of the last feed entry it skipped.
+    after: str | None = None
+
+
+#: A pull answer's head from schema 9 on: `{"cursor" : "...", "has_more" : true, ...`, the rows after it.
+_PULL_HEAD = re.compile(
+    rb'\s*\{\s*"cursor"\s*:\s*(?:"([^"\\]{1,200})"|null)\s*,\s*"has_more"\s*:\s*(true|false)\s*[,}]'
+)
+
+
+@dataclass(frozen=True)
+class PullAnswer:
+    """A pull's answer as received and not yet decoded. `next_cursor`: the cursor to ask for next, when the
+    answer's first bytes say there is more (schema 9 puts `cursor` and `has_more` first); None when they say
+    this is the last page, or do not say (an older server: the puller then asks once the page is decoded).
+
+    `page()` decodes and checks it. It fails (MalformedAnswer) when the body says something else than the head,
+    so a request sent on the head's word is never used for a page the body does not vouch for. An answer some
+    other way decoded already (`decoded`) has nothing to read ahead of."""
+
+    body: bytes
+    next_cursor: str | None
+    _page: PullPage | None = None
+
+    @classmethod
+    def decoded(cls, page: PullPage) -> PullAnswer:
+        return cls(b"", None, page)
+
+    @classmethod
+    def of(cls, body: bytes) -> PullAnswer:
+        head = _PULL_HEAD.match(body)
+        if head is None or head.group(1) is None or head.group(2) != b"true":
+            return cls(body, None)
+        return cls(body, head.group(1).decode("utf-8", "replace"))
+
+    def page(self) -> PullPage:
+        if self._page is not None:
+            return self._page
+        try:
+            data = orjson.loads(self.body)
+        except orjson.JSONDecodeError as exc:
+            raise MalformedAnswer(f"sync_pull: the answer is not JSON: {exc}") from exc
+        page = parse_pull(data)
+        if self.next_cursor is not None and (not page.has_more or page.cursor != self.next_cursor):
+            raise MalformedAnswer("pull: the answer's first bytes and its body disagree on what comes next")
+        return page
 
 
 @dataclass(frozen=True)
@@ -135,6 +184,22 @@ class Transport(Protocol):
     def push(self, batch_id: str, changes: Sequence[Mapping[str, Any]]) -> PushAnswer: ...
 
     def counts(self, tables: Sequence[str]) -> dict[str, TableCount]: ...
+
+
+@runtime_checkable
+class PeekingTransport(Transport, Protocol):
+    """A transport that can hand over a pull's answer before decoding it, with what its first bytes say comes
+    next (schema 9 on): the puller sends the next requests at once and decodes this page meanwhile. `skip` (only
+    to a server whose answers had that head): the page after the first `skip` feed entries past `cursor`."""
+
+    def pull_answer(
+        self,
+        cursor: str | None,
+        limit: int,
+        tables: Sequence[str] | None = None,
+        counts: Sequence[str] | None = None,
+        skip: int = 0,
+    ) -> PullAnswer: ...
 
 
 class GatewayUnavailableError(Exception):
@@ -207,16 +272,33 @@ def _timestamp_columns(table: str) -> tuple[str, ...]:
 
 
 def _normalise_in_place(table: str, row: dict[str, Any]) -> dict[str, Any]:
-    """`normalise_row` on a row this module owns (just decoded from the answer): no copy of it is made."""
+    """`normalise_row` on a row this module owns (just decoded from the answer): no copy of it is made.
+
+    Runs once per pulled row, so Postgres' UTC text (`to_json` under `timezone = 'UTC'`) is checked inline: its shape
+    by position, its moment by fromisoformat (what the `_UTC_TEXT` path of `_timestamp` checks, without a function
+    call and a regex per value); any other text takes `_timestamp`."""
+    get = row.get
     for column in _timestamp_columns(table):
-        value = row.get(column)
-        if isinstance(value, str):
+        value = get(column)
+        if value.__class__ is str and len(value) == 32 and value[26:] == "+00:00" and value[10] == "T" \
+                and value[13] == ":" and value[16] == ":" and value[19] == ".":  # fmt: skip
+            try:
+                _from_iso(value)
+            except ValueError as exc:
+                raise MalformedAnswer(f"{table}.{column}: bad timestamp {value!r}") from exc
+            row[column] = value[:26] + "Z"
+        elif isinstance(value, str):
             row[column] = _timestamp(value, f"{table}.{column}")
-    if not isinstance(row.get("id"), str):
+    if get("id").__class__ is not str and not isinstance(get("id"), str):
         raise MalformedAnswer(f"{table}: row without an id")
-    if not isinstance(row.get("field_stamps", {}), dict):
+    stamps = get("field_stamps", _NO_STAMPS)
+    if stamps.__class__ is not dict and not isinstance(stamps, dict):
         raise MalformedAnswer(f"{table}: field_stamps is not an object")
     return row
+
+
+_from_iso = datetime.fromisoformat
+_NO_STAMPS: dict[str, Any] = {}
 
 
 def normalise_row(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
@@ -254,6 +336,9 @@ def parse_pull(data: Any) -> PullPage:
     cursor = obj.get("cursor")
     if cursor is not None and not isinstance(cursor, str):
         raise MalformedAnswer("pull: cursor is not text")
+    after = obj.get("after")
+    if after is not None and not isinstance(after, str):
+        raise MalformedAnswer("pull: after is not text")
     return PullPage(
         rows=rows,
         cursor=cursor,
@@ -264,6 +349,7 @@ def parse_pull(data: Any) -> PullPage:
         reset=bool(obj.get("reset", False)),
         columns=_columns(obj.get("columns")),
         counts=None if obj.get("counts") is None else parse_counts(obj["counts"], list(obj["counts"])),
+        after=after,
     )
 
 
@@ -352,8 +438,12 @@ class SupabaseTransport:
         self.device_id = device_id
 
     def _rpc(self, fn: str, params: dict[str, Any]) -> Any:
+        return self._guarded(fn, self._call, fn, params)
+
+    def _guarded(self, fn: str, call: Callable[..., _T], *args: Any) -> _T:
+        """`call(*args)` with every failure mapped to the tree of `sync.errors`."""
         try:
-            return self._call(fn, params)
+            return call(*args)
         except httpx.TimeoutException as exc:
             raise Offline(f"{fn}: timeout", plain="The server did not answer in time.") from exc
         except httpx.TransportError as exc:
@@ -368,11 +458,19 @@ class SupabaseTransport:
     def _call(self, fn: str, params: dict[str, Any]) -> Any:
         """The RPC's decoded answer. supabase-py decodes with the standard json module (~2x slower than orjson on
         a page of 1,000 rows, on the thread that fetches the next page); where its request object can be sent
-        on its own, the answer is decoded here instead, and an error answer is read as the library reads it."""
+        on its own, the answer is decoded here instead."""
+        body = self._body(fn, params)
+        if not isinstance(body, bytes):
+            return body  # another supabase-py version: decoded its own way
+        return orjson.loads(body) if body else []
+
+    def _body(self, fn: str, params: dict[str, Any]) -> Any:
+        """The RPC's answer body as bytes, an error answer read as the library reads it; with a supabase-py whose
+        request object cannot be sent on its own, the library's decoded answer instead (not bytes)."""
         builder = self._client.rpc(fn, params)
         request = getattr(builder, "request", None)
         if not callable(getattr(request, "send", None)):
-            return builder.execute().data  # another supabase-py version: its own way
+            return builder.execute().data
         response: httpx.Response = request.send(httpx.Headers())  # type: ignore[union-attr]
         if not response.is_success:
             try:
@@ -380,7 +478,7 @@ class SupabaseTransport:
             except ValidationError:
                 raise APIError(generate_default_error_message(response)) from None
             raise APIError(dict(error))
-        return orjson.loads(response.content) if response.content else []
+        return response.content
 
     def server_info(self) -> ServerInfo:
         return parse_server_info(self._rpc("sync_server_info", {}))
@@ -396,12 +494,33 @@ class SupabaseTransport:
         tables: Sequence[str] | None = None,
         counts: Sequence[str] | None = None,
     ) -> PullPage:
+        return parse_pull(self._rpc("sync_pull", self._pull_params(cursor, limit, tables, counts)))
+
+    def pull_answer(
+        self,
+        cursor: str | None,
+        limit: int,
+        tables: Sequence[str] | None = None,
+        counts: Sequence[str] | None = None,
+        skip: int = 0,
+    ) -> PullAnswer:
+        params = self._pull_params(cursor, limit, tables, counts)
+        if skip:
+            params["p_skip"] = skip
+        body = self._guarded("sync_pull", self._body, "sync_pull", params)
+        if not isinstance(body, bytes):  # decoded by the library already: nothing to read ahead of
+            return PullAnswer.decoded(parse_pull(body))
+        return PullAnswer.of(body)
+
+    def _pull_params(
+        self, cursor: str | None, limit: int, tables: Sequence[str] | None, counts: Sequence[str] | None
+    ) -> dict[str, Any]:
         params: dict[str, Any] = {"p_device_id": self.device_id, "p_cursor": cursor, "p_limit": limit}
         if tables is not None:
             params["p_tables"] = list(tables)
         if counts is not None:
             params["p_counts"] = list(counts)
-        return parse_pull(self._rpc("sync_pull", params))
+        return params
 
     def push(self, batch_id: str, changes: Sequence[Mapping[str, Any]]) -> PushAnswer:
         params = {"p_device_id": self.device_id, "p_batch_id": batch_id, "p_changes": list(changes)}
