@@ -432,7 +432,8 @@ def render(args: argparse.Namespace, r: Results) -> str:
         "| way | rows | seconds | rows/s | ours is |",
         "|---|---:|---:|---:|---:|",
         f"| ours: the engine (feed pages growing from {FIRST_PAGE_ROWS:,} to {PULL_PAGE_ROWS:,} rows, one SQLite "
-        "transaction per page, the next page fetched while one is applied, the search index built once at the end)"
+        "transaction per page; read ahead: two pages in the making on the server while one is decoded and one "
+        "applied; the search index built once at the end)"
         f"; best of {len(r.ours_all)}: {seconds_list(r.ours_all)} s "
         f"| {r.ours_rows:,} | {r.ours_s:.1f} | {ours_rate:,.0f} | |",
         f"| plain: supabase-py `.range()` pages of 1,000 + SQLAlchemy ORM `merge` per row "
