@@ -37,6 +37,12 @@ def pages_of(server: Server, world: World, limit: int) -> list[dict[str, Any]]:
             return pages
 
 
+def recorded_position(server: Server, world: World) -> str | None:
+    row = server.one("select last_cursor from devices where id = %s and user_id = %s", DEVICE, world.teacher1.id)
+    assert row is not None
+    return row["last_cursor"]
+
+
 def keys(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return [(r["t"], r["r"]["id"]) for r in rows]
 
@@ -104,9 +110,13 @@ def test_a_skipping_read_never_waits_for_the_device_row(server: Server, world: W
     other holds that row, and never waits for it; the plain one still records it."""
     register(server, world.teacher1)
     pages = pages_of(server, world, 3)
+    assert recorded_position(server, world) == pages[-2]["cursor"]  # the last plain read's cursor
+    server.rpc(world.teacher1, "sync_pull", p_device_id=DEVICE, p_cursor=pages[-1]["cursor"], p_limit=3)
     holder = psycopg.connect(server.dsn)
     try:
-        holder.execute("select 1 from public.devices where id = %s for update", (DEVICE,))
+        holder.execute(
+            "select 1 from public.devices where id = %s and user_id = %s for update", (DEVICE, world.teacher1.id)
+        )
         with server.as_user(world.teacher1) as conn:
             conn.execute("set local lock_timeout = '2s'")
             answer = conn.execute(
@@ -118,11 +128,9 @@ def test_a_skipping_read_never_waits_for_the_device_row(server: Server, world: W
             conn.execute("select public.sync_pull(%s, %s, 3)", (DEVICE, pages[0]["cursor"]))
     finally:
         holder.close()
-    recorded = server.one("select last_cursor from devices where id = %s", DEVICE)
-    assert recorded is not None and recorded["last_cursor"] != pages[1]["cursor"]
+    assert recorded_position(server, world) == pages[-1]["cursor"]  # the held row kept the position it had
     server.rpc(world.teacher1, "sync_pull", p_device_id=DEVICE, p_cursor=pages[1]["cursor"], p_limit=3, p_skip=3)
-    recorded = server.one("select last_cursor from devices where id = %s", DEVICE)
-    assert recorded is not None and recorded["last_cursor"] == pages[1]["cursor"]  # unheld: recorded
+    assert recorded_position(server, world) == pages[1]["cursor"]  # unheld: recorded
 
 
 def test_new_rows_after_a_skipping_read_come_on_the_next_pull(server: Server, world: World) -> None:
