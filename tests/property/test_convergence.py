@@ -247,7 +247,8 @@ class World:
         self.devstack, self.proxy = devstack, proxy
         self.school = make_school(devstack, tag="conv")
         self.devices = [
-            Device(root / f"d{i}", proxy.url, devstack.anon_key, self.school.emails[0])
+            # Pages of 3 rows: pulls of several pages, read ahead (two requests out), meet the dropped answers too.
+            Device(root / f"d{i}", proxy.url, devstack.anon_key, self.school.emails[0], page_size=3)
             for i in range(DEVICES)
         ]
         self.offline = [False] * DEVICES
