@@ -16,7 +16,9 @@ Postgres, and measures:
 2. initial sync of `--big-rows` rows in a child process: its peak RSS (ru_maxrss);
 3. a sync with nothing to do: round trips per direction and bytes on the wire both ways (counted by the
    fault proxy, here without faults);
-4. pushing `--push-rows` outbox rows: rows/s and bytes.
+4. pushing `--push-rows` outbox rows: rows/s and bytes;
+5. initial sync of `--latency-rows` rows through the fault proxy with `--latency` seconds added each way (no
+   bandwidth cap): reading ahead beside one page ahead (how the engine pulls from a server before schema 9).
 
 Then it writes its section of docs/benchmarks.md.
 """
@@ -36,7 +38,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +65,7 @@ from server_migrations.runner import migrate  # noqa: E402
 from sync.engine import PULL_PAGE_ROWS  # noqa: E402
 from sync.pull import FIRST_PAGE_ROWS  # noqa: E402
 from sync.service import ProfileSync, login  # noqa: E402
+from sync.transport import PullPage, PushAnswer, ServerInfo, TableCount, Transport  # noqa: E402
 from tests.fixtures.faultproxy import FaultProxy  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -181,11 +184,42 @@ class Device:
         self.folder = folder
         self.profile: Profile = login(folder, url, stack.anon_key, school.email, PASSWORD)
 
-    def sync(self, **options: Any) -> tuple[Any, float]:
+    def sync(self, *, one_ahead: bool = False, **options: Any) -> tuple[Any, float]:
         with ProfileSync.open(self.folder, self.profile, **options) as profile_sync:
+            if one_ahead:
+                profile_sync.engine.transport = OnePageAhead(profile_sync.engine.transport)
             started = time.perf_counter()
             report = profile_sync.run()
             return report, time.perf_counter() - started
+
+
+class OnePageAhead:
+    """The engine's transport without `pull_answer`: the pull then goes one page ahead without skipping, as it
+    does with a server before schema 9 (the plain way of pipelining, for the latency comparison)."""
+
+    def __init__(self, inner: Transport) -> None:
+        self.inner = inner
+
+    def server_info(self) -> ServerInfo:
+        return self.inner.server_info()
+
+    def register_device(self, name: str, app_version: str) -> ServerInfo:
+        return self.inner.register_device(name, app_version)
+
+    def pull(
+        self,
+        cursor: str | None,
+        limit: int,
+        tables: Sequence[str] | None = None,
+        counts: Sequence[str] | None = None,
+    ) -> PullPage:
+        return self.inner.pull(cursor, limit, tables, counts)
+
+    def push(self, batch_id: str, changes: Sequence[Mapping[str, Any]]) -> PushAnswer:
+        return self.inner.push(batch_id, changes)
+
+    def counts(self, tables: Sequence[str]) -> dict[str, TableCount]:
+        return self.inner.counts(tables)
 
 
 def target(url: str) -> tuple[str, int]:
@@ -358,6 +392,30 @@ def run_push(stack: Stack, rows: int, folder: Path) -> dict[str, Any]:
     }
 
 
+# --- 5. reading ahead through a link with long round trips -------------------------------------------------
+
+
+def run_latency(stack: Stack, rows: int, latency: float, repeat: int, folder: Path) -> dict[str, Any]:
+    """Ours as shipped and one page ahead, `repeat` times each, interleaved, each into a fresh mirror."""
+    school = new_school(stack)
+    seed(stack, school, rows)
+    runs: dict[str, list[float]] = {"ahead": [], "one": []}
+    pulled = 0
+    with FaultProxy(target(stack.url), lifetime=3600) as proxy:
+        for run in range(repeat):
+            for mode, times in runs.items():
+                device = Device(folder / f"{mode}{run}", proxy.url, stack, school)
+                proxy.faults.latency = latency
+                try:
+                    report, seconds = device.sync(one_ahead=mode == "one")
+                finally:
+                    proxy.faults.latency = 0.0
+                assert report.ok, report.message
+                pulled = report.pulled
+                times.append(seconds)
+    return {"rows": pulled, "latency": latency, **runs}
+
+
 # --- the run ------------------------------------------------------------------------------------------------
 
 
@@ -376,6 +434,7 @@ class Results:
     noop_s: float = 0.0
     push: dict[str, Any] | None = None
     big: dict[str, Any] | None = None
+    latency: dict[str, Any] | None = None
 
 
 def measure(args: argparse.Namespace) -> Results:
@@ -406,6 +465,8 @@ def measure(args: argparse.Namespace) -> Results:
                 r.noop = by_path(proxy, since)
             r.push = run_push(stack, args.push_rows, work / "push")
             r.big = run_big(stack, args.big_rows, work / "big") if args.big_rows else None
+            if args.latency_rows:
+                r.latency = run_latency(stack, args.latency_rows, args.latency, args.repeat, work / "latency")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return r
@@ -474,8 +535,23 @@ def render(args: argparse.Namespace, r: Results) -> str:
         f"{push['down']:,} bytes down, through the proxy; the whole sync, pulling them back, took "
         f"{push['whole_sync']:.1f} s).",
         "",
+    ]
+    if r.latency is not None:
+        lat = r.latency
+        ahead, one = min(lat["ahead"]), min(lat["one"])
+        lines += [
+            f"Through a link with long round trips (the fault proxy adds {lat['latency'] * 1000:.0f} ms each way, no "
+            f"bandwidth cap): initial sync of {lat['rows']:,} rows, best of {len(lat['ahead'])}: "
+            f"read ahead **{ahead:.1f} s** "
+            f"({lat['rows'] / ahead:,.0f} rows/s; runs: {seconds_list(lat['ahead'])} s), one page ahead (how a "
+            f"server before schema 9 is pulled) {one:.1f} s ({lat['rows'] / one:,.0f} rows/s; runs: "
+            f"{seconds_list(lat['one'])} s): reading ahead is {ratio(one, ahead)} faster.",
+            "",
+        ]
+    lines += [
         f"Run: `python -m bench.bench_sync --rows {args.rows} --big-rows {args.big_rows} "
-        f"--push-rows {args.push_rows} --repeat {args.repeat}`.",
+        f"--push-rows {args.push_rows} --latency-rows {args.latency_rows} --latency {args.latency} "
+        f"--repeat {args.repeat}`.",
     ]
     return "\n".join(lines)
 
@@ -487,6 +563,10 @@ def main(argv: list[str] | None = None) -> int:
         "--big-rows", type=int, default=1_000_000, help="rows of the peak-memory sync (0: skip)"
     )
     parser.add_argument("--push-rows", type=int, default=10_000, help="outbox rows to push")
+    parser.add_argument(
+        "--latency-rows", type=int, default=20_000, help="rows of the long-round-trip comparison (0: skip)"
+    )
+    parser.add_argument("--latency", type=float, default=0.1, help="seconds the proxy adds each way")
     parser.add_argument("--repeat", type=int, default=2, help="runs of ours and of the limit (best counts)")
     parser.add_argument("--quick", action="store_true", help="small sizes: 20,000 / 100,000 / 2,000 rows")
     parser.add_argument("--child-sync", metavar="DIR", help=argparse.SUPPRESS)
@@ -500,7 +580,7 @@ def main(argv: list[str] | None = None) -> int:
         child_sync(args.child_sync)
         return 0
     if args.quick:
-        args.rows, args.big_rows, args.push_rows = 20_000, 100_000, 2_000
+        args.rows, args.big_rows, args.push_rows, args.latency_rows = 20_000, 100_000, 2_000, 5_000
     section = render(args, measure(args))
     print(section)
     write_section("sync", section)
