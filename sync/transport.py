@@ -280,8 +280,7 @@ def _normalise_in_place(table: str, row: dict[str, Any]) -> dict[str, Any]:
     get = row.get
     for column in _timestamp_columns(table):
         value = get(column)
-        if value.__class__ is str and len(value) == 32 and value[26:] == "+00:00" and value[10] == "T" \
-                and value[13] == ":" and value[16] == ":" and value[19] == ".":  # fmt: skip
+        if value.__class__ is str and _is_utc_text(value):
             try:
                 _from_iso(value)
             except ValueError as exc:
@@ -295,6 +294,18 @@ def _normalise_in_place(table: str, row: dict[str, Any]) -> dict[str, Any]:
     if stamps.__class__ is not dict and not isinstance(stamps, dict):
         raise MalformedAnswer(f"{table}: field_stamps is not an object")
     return row
+
+
+def _is_utc_text(value: str) -> bool:
+    """The shape of `to_json(timestamptz)` under UTC: `2026-11-23T16:59:19.474439+00:00`."""
+    return (
+        len(value) == 32
+        and value[26:] == "+00:00"
+        and value[10] == "T"
+        and value[13] == ":"
+        and value[16] == ":"
+        and value[19] == "."
+    )
 
 
 _from_iso = datetime.fromisoformat
