@@ -246,15 +246,25 @@ def test_a_cancel_stops_at_a_page_boundary_and_sends_nothing_once_the_pull_has_e
 
 
 def test_read_ahead_through_the_devstack_while_the_server_changes_rows(school: School, devices: DevicePark) -> None:
-    """The real client and server: pages of 3 read ahead while a teacher's other device changes lessons that
-    sit in pages not yet pulled; the mirror ends with exactly the server's lessons."""
+    """The real client and server: pages of 3 read ahead (by skipping) while writes on the server (as from
+    Studio or SQL) change lessons that sit in pages not yet pulled; the mirror ends with exactly the server's
+    lessons."""
     teacher = devices.new(school.add("teacher", "teacher"))
     other = devices.new(school.emails["teacher"])
     assert other.sync().ok
     ids = [teacher.new_lesson(f"Lesson {i}") for i in range(24)]
     assert teacher.sync().ok
     engine = other.sync_parts.engine
-    assert isinstance(engine.transport, PeekingTransport)
+    transport = engine.transport
+    assert isinstance(transport, PeekingTransport)
+    skips: list[int] = []
+    real_pull_answer = transport.pull_answer
+
+    def recorded(*args: Any) -> PullAnswer:
+        skips.append(args[4] if len(args) > 4 else 0)
+        return real_pull_answer(*args)
+
+    transport.pull_answer = recorded  # type: ignore[method-assign]
 
     def change_later_pages(totals: PullTotals, page: PullPage) -> None:
         if totals.pages in (1, 3):
@@ -272,3 +282,4 @@ def test_read_ahead_through_the_devstack_while_the_server_changes_rows(school: S
         server = dict(sql.execute("select id::text, title from lessons where id = any(%s::uuid[])", (ids,)).fetchall())
     local = {k: v for k, v in local_titles(other.mirror).items() if k in server}
     assert local == server and len(server) == 24
+    assert skips.count(3) >= 3  # the pages were read ahead by skipping, not one at a time
