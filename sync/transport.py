@@ -251,49 +251,31 @@ def _object(data: Any, what: str) -> dict[str, Any]:
 _UTC_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}(?:\+00:00|Z)")
 
 
-def _timestamp(value: Any, what: str) -> str:
-    if isinstance(value, str) and _UTC_TEXT.fullmatch(value):
-        # A first sync has hundreds of thousands of these: cut the text into shape instead of formatting a
-        # datetime (~15x faster); fromisoformat still checks that it names a real moment (no 25:00, no Feb 30).
+def _timestamp(value: Any, what: str, column: str | None = None) -> str:
+    """The canonical text of a timestamp in an answer (`what`, and `column` of a row: for the error only)."""
+    if value.__class__ is str and _is_utc_text(value):
+        # A first sync has hundreds of thousands of these (Postgres' `to_json` under UTC): cut the text into shape
+        # instead of formatting a datetime (~15x faster); fromisoformat still checks that it names a real moment
+        # (no 25:00, no Feb 30). The shape is checked by position, the common case without a regex.
         try:
-            datetime.fromisoformat(value)
+            _from_iso(value)
         except ValueError as exc:
-            raise MalformedAnswer(f"{what}: bad timestamp {value!r}") from exc
+            raise MalformedAnswer(f"{_where(what, column)}: bad timestamp {value!r}") from exc
+        return value[:26] + "Z"
+    if isinstance(value, str) and _UTC_TEXT.fullmatch(value):  # the same moment written with ' ' or 'Z'
+        try:
+            _from_iso(value)
+        except ValueError as exc:
+            raise MalformedAnswer(f"{_where(what, column)}: bad timestamp {value!r}") from exc
         return f"{value[:10]}T{value[11:26]}Z"
     try:
         return canonical(value)
     except (TypeError, ValueError, AttributeError) as exc:
-        raise MalformedAnswer(f"{what}: bad timestamp {value!r}") from exc
+        raise MalformedAnswer(f"{_where(what, column)}: bad timestamp {value!r}") from exc
 
 
-@cache
-def _timestamp_columns(table: str) -> tuple[str, ...]:
-    return tuple(column for column, kind in table_spec(table).all_columns.items() if kind == "timestamp")
-
-
-def _normalise_in_place(table: str, row: dict[str, Any]) -> dict[str, Any]:
-    """`normalise_row` on a row this module owns (just decoded from the answer): no copy of it is made.
-
-    Runs once per pulled row, so Postgres' UTC text (`to_json` under `timezone = 'UTC'`) is checked inline: its shape
-    by position, its moment by fromisoformat (what the `_UTC_TEXT` path of `_timestamp` checks, without a function
-    call and a regex per value); any other text takes `_timestamp`."""
-    get = row.get
-    for column in _timestamp_columns(table):
-        value = get(column)
-        if value.__class__ is str and _is_utc_text(value):
-            try:
-                _from_iso(value)
-            except ValueError as exc:
-                raise MalformedAnswer(f"{table}.{column}: bad timestamp {value!r}") from exc
-            row[column] = value[:26] + "Z"
-        elif isinstance(value, str):
-            row[column] = _timestamp(value, f"{table}.{column}")
-    if get("id").__class__ is not str and not isinstance(get("id"), str):
-        raise MalformedAnswer(f"{table}: row without an id")
-    stamps = get("field_stamps", _NO_STAMPS)
-    if stamps.__class__ is not dict and not isinstance(stamps, dict):
-        raise MalformedAnswer(f"{table}: field_stamps is not an object")
-    return row
+def _where(what: str, column: str | None) -> str:
+    return what if column is None else f"{what}.{column}"
 
 
 def _is_utc_text(value: str) -> bool:
@@ -309,6 +291,27 @@ def _is_utc_text(value: str) -> bool:
 
 
 _from_iso = datetime.fromisoformat
+
+
+@cache
+def _timestamp_columns(table: str) -> tuple[str, ...]:
+    return tuple(column for column, kind in table_spec(table).all_columns.items() if kind == "timestamp")
+
+
+def _normalise_in_place(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """`normalise_row` on a row this module owns (just decoded from the answer): no copy of it is made."""
+    get = row.get
+    for column in _timestamp_columns(table):
+        value = get(column)
+        if isinstance(value, str):
+            row[column] = _timestamp(value, table, column)
+    if not isinstance(get("id"), str):
+        raise MalformedAnswer(f"{table}: row without an id")
+    if not isinstance(get("field_stamps", _NO_STAMPS), dict):
+        raise MalformedAnswer(f"{table}: field_stamps is not an object")
+    return row
+
+
 _NO_STAMPS: dict[str, Any] = {}
 
 
