@@ -131,14 +131,18 @@ class ProfilesMenu(QMenu):
             action.deleteLater()
         self.profile_actions.clear()
         current = getattr(self.controller, "profile", None)
+        current_signed_in: bool | None = None
         for profile in self.profiles():
-            self.insertAction(self.list_end, self._profile_action(profile, current))
+            # Each saved session is looked up once a rebuild (keyring or private file).
+            signed_in = has_session(self.controller.data_dir, profile)
+            if current is not None and profile.user_id == current.user_id:
+                current_signed_in = signed_in
+            self.insertAction(self.list_end, self._profile_action(profile, current, signed_in))
         self.list_end.setVisible(bool(self.profile_actions))
-        self.sign_out_action.setEnabled(self._can_sign_out(current))
+        self.sign_out_action.setEnabled(self._can_sign_out(current, current_signed_in))
 
-    def _profile_action(self, profile: Any, current: Any) -> QAction:
+    def _profile_action(self, profile: Any, current: Any, signed_in: bool) -> QAction:
         text = profile_title(profile)
-        signed_in = has_session(self.controller.data_dir, profile)
         if not signed_in:
             text = fill(self.tr("%1 — Signed out: sign in again"), text)
         action = QAction(text.replace("&", "&&"), self)
@@ -153,10 +157,11 @@ class ProfilesMenu(QMenu):
         self.profile_actions[profile.user_id] = action
         return action
 
-    def _can_sign_out(self, current: Any) -> bool:
+    def _can_sign_out(self, current: Any, signed_in: bool | None) -> bool:
+        """`signed_in`: the session lookup the listing made for `current` (None when it was not listed)."""
         if current is None or current.is_local or not current.server_url or self.signing_out:
             return False
-        return has_session(self.controller.data_dir, current)
+        return has_session(self.controller.data_dir, current) if signed_in is None else signed_in
 
     # -- switching -------------------------------------------------------------------------------------------
 
