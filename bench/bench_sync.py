@@ -38,7 +38,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,8 +65,8 @@ from server_migrations.runner import migrate  # noqa: E402
 from sync.engine import PULL_PAGE_ROWS  # noqa: E402
 from sync.pull import FIRST_PAGE_ROWS  # noqa: E402
 from sync.service import ProfileSync, login  # noqa: E402
-from sync.transport import PullPage, PushAnswer, ServerInfo, TableCount, Transport  # noqa: E402
 from tests.fixtures.faultproxy import FaultProxy  # noqa: E402
+from tests.sync.support import PassThrough  # noqa: E402
 
 log = logging.getLogger(__name__)
 PASSWORD = "bench-pass-1"
@@ -187,39 +187,12 @@ class Device:
     def sync(self, *, one_ahead: bool = False, **options: Any) -> tuple[Any, float]:
         with ProfileSync.open(self.folder, self.profile, **options) as profile_sync:
             if one_ahead:
-                profile_sync.engine.transport = OnePageAhead(profile_sync.engine.transport)
+                # A wrapper without `pull_answer`: the pull goes one page ahead without skipping, as it does with
+                # a server before schema 9 (the plain way of pipelining, for the latency comparison).
+                profile_sync.engine.transport = PassThrough(profile_sync.engine.transport)
             started = time.perf_counter()
             report = profile_sync.run()
             return report, time.perf_counter() - started
-
-
-class OnePageAhead:
-    """The engine's transport without `pull_answer`: the pull then goes one page ahead without skipping, as it
-    does with a server before schema 9 (the plain way of pipelining, for the latency comparison)."""
-
-    def __init__(self, inner: Transport) -> None:
-        self.inner = inner
-
-    def server_info(self) -> ServerInfo:
-        return self.inner.server_info()
-
-    def register_device(self, name: str, app_version: str) -> ServerInfo:
-        return self.inner.register_device(name, app_version)
-
-    def pull(
-        self,
-        cursor: str | None,
-        limit: int,
-        tables: Sequence[str] | None = None,
-        counts: Sequence[str] | None = None,
-    ) -> PullPage:
-        return self.inner.pull(cursor, limit, tables, counts)
-
-    def push(self, batch_id: str, changes: Sequence[Mapping[str, Any]]) -> PushAnswer:
-        return self.inner.push(batch_id, changes)
-
-    def counts(self, tables: Sequence[str]) -> dict[str, TableCount]:
-        return self.inner.counts(tables)
 
 
 def target(url: str) -> tuple[str, int]:
