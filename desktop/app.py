@@ -279,6 +279,14 @@ class TutorDeskApp(QObject):
         self.window.deleteLater()
         log.info("switched to another profile")
 
+    def reload_lists(self) -> None:
+        """Rows changed under the lists (a sync pulled them, or settled pushed ones): read both again, keeping
+        each one's search, filters and selection."""
+        if self._shut_down:
+            return  # a run's answer queued while the window closed
+        self.lessons_page.list.refresh_keeping()
+        self.trash_page.list.refresh_keeping()
+
     @Slot(str)
     def show_error_in_status(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 10_000)

@@ -49,6 +49,7 @@ class SyncWiring:
         window = self.app.window
         self.bridge = SyncBridge(window)
         self.bridge.watch_mirror(self.app.mirror)
+        self.bridge.sig_finished.connect(self._on_finished)
         run_sync = self._run_sync_callable()
         sync_now = self._start_scheduler(run_sync) if run_sync is not None else None
         self.status_area = SyncStatusArea(self.bridge, sync_now, window)
@@ -61,6 +62,12 @@ class SyncWiring:
             self.status_area.sig_review_requested.connect(lambda: window.show_page("review"))
         window.add_page("synclog", window.tr("Sync log"), SyncLogView(self.bridge))
         window.set_sync_now(sync_now)
+
+    def _on_finished(self, snap: Any) -> None:
+        """A run that brought rows down (or settled pushed ones to the server's version) changed what the lists
+        show: they are read again, so the person sees a colleague's lesson without a click (PRODUCT 4)."""
+        if snap.pulled or snap.pushed:
+            self.app.reload_lists()
 
     def _review_view(self) -> QWidget | None:
         try:

@@ -179,6 +179,19 @@ class LessonList(QWidget):
         self.table.scrollTo(self.model.index(row, 0))
         return True
 
+    def refresh_keeping(self, lesson_id: str | None = None) -> None:
+        """Read the list again (same search and filters) and select `lesson_id`, or the lesson selected now,
+        once it is back (a lesson no longer listed stays unselected)."""
+        keep = lesson_id or self.selected_id()
+        if keep:
+
+            def reselect(_total: int) -> None:
+                self.model.sig_loaded.disconnect(reselect)
+                self.select_id(keep)
+
+            self.model.sig_loaded.connect(reselect)
+        self.apply_filter()  # the list's own search and filters (a list not shown yet has not set them)
+
 
 class LessonsPage(QWidget):
     """The list of live lessons beside the editor of the selected one."""
@@ -246,15 +259,7 @@ class LessonsPage(QWidget):
     @Slot(str)
     def on_saved(self, lesson_id: str) -> None:
         self.sig_changed.emit()
-        self._reselect_after_refresh(lesson_id)
-        self.list.model.refresh()
-
-    def _reselect_after_refresh(self, lesson_id: str) -> None:
-        def reselect(_total: int) -> None:
-            self.list.model.sig_loaded.disconnect(reselect)
-            self.list.select_id(lesson_id)
-
-        self.list.model.sig_loaded.connect(reselect)
+        self.list.refresh_keeping(lesson_id)
 
     @Slot()
     def delete_selected(self) -> None:
