@@ -136,11 +136,22 @@ class TutorDeskApp(QObject):
         self.start_check()
         self.load_user_theme()
         self.mount_test_editor()
-        if not self.config.first_run_done:
-            from desktop.firstrun import FirstRunDialog  # noqa: PLC0415 - lazy import keeps start-up light
+        if self.config.first_run_done:
+            return
+        server_url = getattr(self.profile, "server_url", None)
+        if server_url and not getattr(self.profile, "is_local", False):
+            # Signed in before the first window (the demo, or `tutordesk login`): the question the first run asks
+            # ("connect to a server, or work offline?") is answered; remember the server as connecting would.
+            self.save_config(
+                self.config.with_changes(
+                    first_run_done=True, server_url=server_url, anon_key=getattr(self.profile, "anon_key", None) or ""
+                )
+            )
+            return
+        from desktop.firstrun import FirstRunDialog  # noqa: PLC0415 - lazy import keeps start-up light
 
-            self.first_run = FirstRunDialog(self)
-            self.first_run.open()
+        self.first_run = FirstRunDialog(self)
+        self.first_run.open()
 
     def start_check(self) -> None:
         """The mirror's whole-file check (0.65 s at 100,000 lessons) on a thread of its own."""

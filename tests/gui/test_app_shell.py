@@ -20,7 +20,7 @@ from desktop import usersettings
 from desktop.app import TutorDeskApp
 from desktop.crash import ErrorReporter
 from desktop.launch import build
-from localdb.profiles import ProfileStore
+from localdb.profiles import Profile, ProfileStore
 from tests.gui.conftest import add_lessons
 
 LEFT = Qt.MouseButton.LeftButton
@@ -43,6 +43,22 @@ def test_first_run_opens_the_offline_profile_and_asks_once(
     app.window.close()
     again = open_app()
     assert getattr(again, "first_run", None) is None
+
+
+def test_a_profile_signed_in_before_the_first_window_is_not_asked_to_connect(
+    qtbot: QtBot, open_app: Callable[..., TutorDeskApp], data_dir: Path
+) -> None:
+    """The demo, or `tutordesk login` before the app: the first run's question is answered already."""
+    server = "http://127.0.0.1:9"  # nothing listens: the sync it mounts only finds the server offline
+    teacher = ProfileStore(data_dir).upsert(
+        Profile(name="Ada", email="ada@school.test", user_id="a0a0", server_url=server, anon_key="public-key")
+    )
+    app = open_app(profile_key=teacher.user_id)
+    assert app.profile.server_url == server
+    qtbot.wait(100)  # after_show has run (open_app waits for the mounted sync, which follows it)
+    assert getattr(app, "first_run", None) is None
+    saved = app_config.load_config()
+    assert saved.first_run_done and saved.server_url == server and saved.anon_key == "public-key"
 
 
 def test_tutordesk_app_command_starts_offline_with_no_server(data_dir: Path) -> None:
